@@ -1,0 +1,70 @@
+namespace Metering.GrainInterfaces.Common;
+
+/// <summary>
+/// Every bound of the system in one place, with its unit and the reason for its value.
+/// Reaching a bound always gives a clear answer (400, 413, 429 or 503), never unbounded memory.
+/// <c>LimitsTests</c> checks that these agree with each other.
+/// </summary>
+public static class Limits
+{
+    /// <summary>Largest amount (credits, tokens, micro-USD) in any request: 10^15, per the API contract.</summary>
+    public const long MaxAmount = 1_000_000_000_000_000;
+
+    /// <summary>Longest identifier, in characters.</summary>
+    public const int MaxIdentifierLength = 128;
+
+    /// <summary>Default hold lifetime, in seconds.</summary>
+    public const int DefaultTtlSeconds = 300;
+
+    /// <summary>Shortest hold lifetime, in seconds.</summary>
+    public const int MinTtlSeconds = 1;
+
+    /// <summary>Longest hold lifetime, in seconds (one day).</summary>
+    public const int MaxTtlSeconds = 86_400;
+
+    /// <summary>Largest request body, in bytes, except usage-event batches.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    /// <summary>Largest usage-event batch body, in bytes.</summary>
+    public const int MaxBatchBodyBytes = 1024 * 1024;
+
+    /// <summary>Default page size of list endpoints, in items.</summary>
+    public const int DefaultPageSize = 100;
+
+    /// <summary>Largest page size of list endpoints, in items.</summary>
+    public const int MaxPageSize = 1000;
+
+    /// <summary>
+    /// Most open holds one account may have at once. A relay fleet holds one per in-flight model
+    /// call; 10,000 in flight on one account is far beyond any real fleet, and the bound keeps the
+    /// grain's memory and its activation load time small. Past it: 429.
+    /// </summary>
+    public const int MaxOpenHoldsPerAccount = 10_000;
+
+    /// <summary>
+    /// Most operations in one flush (one PostgreSQL transaction) of one account. At ~100 rows per
+    /// transaction PostgreSQL already writes ~160k rows/s on these machines; 512 keeps a
+    /// transaction short (well under 10 ms) while letting a hot account amortize its commits.
+    /// </summary>
+    public const int MaxFlushBatch = 512;
+
+    /// <summary>
+    /// Most operations waiting behind the running flush of one account (queued writes, refusals
+    /// and reads that wait for the flush). Past it the account answers 503 and the caller retries;
+    /// eight full batches is enough to absorb bursts without letting latency grow unbounded.
+    /// </summary>
+    public const int MaxPendingOperations = 8 * MaxFlushBatch;
+
+    /// <summary>
+    /// Most finished operations (commits, releases, closed holds) one account keeps in memory for
+    /// fast idempotent replay. Older ones are answered from the PostgreSQL journal.
+    /// </summary>
+    public const int MaxRememberedOutcomes = 20_000;
+
+    /// <summary>How many of the newest journal entries an account loads at activation, so that
+    /// retries right after a failover are answered from memory.</summary>
+    public const int JournalEntriesLoadedAtActivation = 2_000;
+
+    /// <summary>How long request keys are guaranteed to be remembered, in hours (the contract says at least 24).</summary>
+    public const int RequestIdRetentionHours = 24;
+}

@@ -1,0 +1,408 @@
+using Metering.GrainInterfaces.Common;
+using Metering.Grains.Storage;
+
+namespace Metering.Grains.Engine;
+
+/// <summary>
+/// The working state of one account inside its grain, and its write path (DESIGN.md):
+/// <list type="number">
+/// <item>the grain decides in memory, in one synchronous step, and <see cref="Stage"/>s the change;</item>
+/// <item>changes gather in a pending batch (at most <see cref="Limits.MaxFlushBatch"/> operations);</item>
+/// <item>one flush at a time writes a whole batch in one transaction, fenced by the account version;</item>
+/// <item>every caller in the batch is answered only after the commit; if it fails, all of them fail
+/// with <see cref="LedgerUnavailableException"/> and this ledger is dead: the grain loads a new one.</item>
+/// </list>
+/// Not thread-safe: it lives on its grain's single-threaded scheduler, and no method awaits between
+/// reading and changing state.
+/// </summary>
+internal sealed class Ledger<TAccount, TDetail>
+    where TAccount : class
+{
+    private readonly LedgerStore _store;
+    private readonly LedgerKind<TAccount, TDetail> _kind;
+    private readonly Dictionary<string, Hold<TDetail>> _open = new(StringComparer.Ordinal);
+    private readonly SortedSet<(DateTimeOffset ExpiresAt, string RequestId)> _expiry = [];
+    private readonly Dictionary<string, long> _reservedByTag = new(StringComparer.Ordinal);
+    private readonly BoundedCache<string, Hold<TDetail>> _closed = new(Limits.MaxRememberedOutcomes);
+    private readonly BoundedCache<(string Key, string Operation), Remembered> _journal = new(Limits.MaxRememberedOutcomes);
+    private readonly Queue<PendingBatch<TAccount>> _sealed = new();
+    private PendingBatch<TAccount>? _filling;
+    private PendingBatch<TAccount>? _flushing;
+    private int _pendingOperations;
+    private Task? _flushLoop;
+
+    private Ledger(LedgerStore store, LedgerKind<TAccount, TDetail> kind, string accountId, TAccount account, long version)
+    {
+        _store = store;
+        _kind = kind;
+        AccountId = accountId;
+        Account = account;
+        Version = version;
+    }
+
+    /// <summary>Raised once when the ledger dies, with the reason; the grain reloads or deactivates.</summary>
+    public event Action<LedgerDeath>? Died;
+
+    public string AccountId { get; }
+
+    /// <summary>The account as decided so far, including staged changes not yet durable.</summary>
+    public TAccount Account { get; private set; }
+
+    /// <summary>The version of the account row in PostgreSQL as of the last committed flush (0: no row yet).</summary>
+    public long Version { get; private set; }
+
+    /// <summary>True once a flush failed: nothing more may be staged here.</summary>
+    public bool IsDead { get; private set; }
+
+    /// <summary>The sum held by open holds, as of the last <see cref="Sweep"/>.</summary>
+    public long Reserved { get; private set; }
+
+    public int OpenHolds => _open.Count;
+
+    /// <summary>Operations staged and not yet durable.</summary>
+    public int PendingOperations => _pendingOperations;
+
+    /// <summary>The sum held by open holds with this tag, as of the last <see cref="Sweep"/>.</summary>
+    public long ReservedFor(string tag) => _reservedByTag.GetValueOrDefault(tag);
+
+    /// <summary>The open holds, for reads that need more than the totals.</summary>
+    public IEnumerable<Hold<TDetail>> OpenHoldsSnapshot => _open.Values;
+
+    public static async Task<Ledger<TAccount, TDetail>> LoadAsync(
+        LedgerStore store,
+        LedgerKind<TAccount, TDetail> kind,
+        string accountId,
+        DateTimeOffset now,
+        IReadOnlyCollection<(string Key, string Operation)> knownReplays)
+    {
+        var stored = await store.LoadAccountAsync(kind.Name, accountId);
+        var account = stored is null ? kind.Blank(accountId, now) : LedgerJson.Deserialize<TAccount>(stored.StateJson);
+        var ledger = new Ledger<TAccount, TDetail>(store, kind, accountId, account, stored?.Version ?? 0);
+
+        foreach (var row in await store.LoadOpenHoldsAsync(kind.Name, accountId, now, Limits.MaxOpenHoldsPerAccount))
+        {
+            ledger.Apply(FromStored(row), now);
+        }
+
+        var journal = await store.LoadRecentJournalAsync(kind.Name, accountId, Limits.JournalEntriesLoadedAtActivation);
+        foreach (var (key, operation) in knownReplays)
+        {
+            if (await store.FindJournalAsync(kind.Name, accountId, key, operation) is { } entry)
+            {
+                journal.Add(entry);
+            }
+        }
+
+        // Oldest first, so the newest survive the cache bound.
+        foreach (var entry in journal.OrderBy(j => j.At))
+        {
+            ledger._journal.Set((entry.Key, entry.Operation), new Remembered(entry, Task.CompletedTask));
+        }
+
+        ledger.CheckInvariants();
+        return ledger;
+    }
+
+    /// <summary>Stops counting holds that expired at or before <paramref name="now"/>. Nothing is written: expiry is read off the clock.</summary>
+    public void Sweep(DateTimeOffset now)
+    {
+        while (_expiry.Count > 0 && _expiry.Min.ExpiresAt <= now)
+        {
+            var (_, requestId) = _expiry.Min;
+            var hold = _open[requestId];
+            Forget(hold);
+            _closed.Set(requestId, hold);
+        }
+    }
+
+    /// <summary>The hold with this request id if memory knows it (open, or recently closed or expired).</summary>
+    public Hold<TDetail>? KnownHold(string requestId) =>
+        _open.TryGetValue(requestId, out var open) ? open
+        : _closed.TryGet(requestId, out var closed) ? closed
+        : null;
+
+    /// <summary>The journal entry if memory knows it.</summary>
+    public Remembered? KnownJournal(string key, string operation) =>
+        _journal.TryGet((key, operation), out var remembered) ? remembered : null;
+
+    /// <summary>
+    /// Looks a hold up in memory, then in PostgreSQL. Call before the synchronous step; what it
+    /// finds is cached, so the step sees it.
+    /// </summary>
+    public async Task<Hold<TDetail>?> FindHoldAsync(string requestId, DateTimeOffset now)
+    {
+        if (KnownHold(requestId) is { } known)
+        {
+            return known;
+        }
+
+        var row = await _store.FindHoldAsync(_kind.Name, AccountId, requestId);
+        if (row is null || KnownHold(requestId) is not null)
+        {
+            return KnownHold(requestId);
+        }
+
+        var hold = FromStored(row);
+        // An open hold we did not load means another activation wrote this account: memory is stale.
+        Invariant.Require(!hold.CountsAt(now), $"hold {requestId} is open in PostgreSQL but not in memory");
+        _closed.Set(requestId, hold);
+        return hold;
+    }
+
+    /// <summary>Looks a journal entry up in memory, then in PostgreSQL (cached when found).</summary>
+    public async Task<Remembered?> FindJournalAsync(string key, string operation)
+    {
+        if (KnownJournal(key, operation) is { } known)
+        {
+            return known;
+        }
+
+        var entry = await _store.FindJournalAsync(_kind.Name, AccountId, key, operation);
+        if (entry is null || KnownJournal(key, operation) is not null)
+        {
+            return KnownJournal(key, operation);
+        }
+
+        var remembered = new Remembered(entry, Task.CompletedTask);
+        _journal.Set((key, operation), remembered);
+        return remembered;
+    }
+
+    /// <summary>True when the queue has room for one more operation.</summary>
+    public bool CanStage => !IsDead && _pendingOperations < Limits.MaxPendingOperations;
+
+    /// <summary>
+    /// Applies a decided change to memory and queues it for the next flush. Returns the task that
+    /// completes when it is durable. Throws <see cref="LedgerUnavailableException"/> (changing
+    /// nothing) when the ledger is dead or its queue is full: check <see cref="CanStage"/> first.
+    /// </summary>
+    public Task Stage(TAccount accountAfter, JournalEntry? journal, Hold<TDetail>? hold, DateTimeOffset now, object? extra = null)
+    {
+        if (IsDead)
+        {
+            throw new LedgerUnavailableException("the account is reloading after a failed write");
+        }
+
+        if (_pendingOperations >= Limits.MaxPendingOperations)
+        {
+            throw new LedgerUnavailableException($"the account's write queue is full ({Limits.MaxPendingOperations} operations)");
+        }
+
+        var batch = _filling ??= new PendingBatch<TAccount>(Account);
+        Account = accountAfter;
+        batch.AccountAfter = accountAfter;
+        batch.Operations++;
+        _pendingOperations++;
+
+        if (hold is not null)
+        {
+            Apply(hold, now);
+            batch.Holds[hold.RequestId] = ToStored(hold);
+        }
+
+        if (journal is not null)
+        {
+            batch.Journal.Add(journal);
+            _journal.Set((journal.Key, journal.Operation), new Remembered(journal, batch.Durable));
+        }
+
+        if (extra is not null)
+        {
+            batch.Extras.Add(extra);
+        }
+
+        if (batch.Operations >= Limits.MaxFlushBatch)
+        {
+            _sealed.Enqueue(batch);
+            _filling = null;
+        }
+
+        _flushLoop ??= FlushLoopAsync();
+        return batch.Durable;
+    }
+
+    /// <summary>
+    /// Completes when everything staged so far is durable. Answers that stage nothing (refusals,
+    /// reads) wait on it, because what they say depends on staged changes.
+    /// </summary>
+    public Task WhenDurable() => _filling?.Durable ?? (_sealed.Count > 0 ? _sealed.Last().Durable : _flushing?.Durable) ?? Task.CompletedTask;
+
+    /// <summary>Waits for the running flushes to end (for deactivation). Never throws.</summary>
+    public async Task DrainAsync()
+    {
+        while (_flushLoop is { } loop)
+        {
+            await loop;
+        }
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        // Let the callers already queued behind this one stage their changes into the same batch.
+        await Task.Yield();
+        try
+        {
+            while (!IsDead)
+            {
+                if (_sealed.Count == 0)
+                {
+                    if (_filling is null)
+                    {
+                        return;
+                    }
+
+                    _sealed.Enqueue(_filling);
+                    _filling = null;
+                }
+
+                var batch = _sealed.Dequeue();
+                _flushing = batch;
+                await FlushOneAsync(batch);
+                _flushing = null;
+            }
+        }
+        finally
+        {
+            _flushing = null;
+            _flushLoop = null;
+        }
+    }
+
+    private async Task FlushOneAsync(PendingBatch<TAccount> batch)
+    {
+        FlushOutcome outcome;
+        try
+        {
+            CheckInvariants();
+            var write = new FlushBatch(
+                _kind.Name,
+                AccountId,
+                Version,
+                LedgerJson.Serialize(batch.AccountAfter),
+                batch.Journal.Count > 0 ? batch.Journal[^1].At : DateTimeOffset.UtcNow,
+                batch.Journal,
+                [.. batch.Holds.Values],
+                batch.Extras.Count > 0 ? [.. _kind.ExtraCommands(AccountId, batch.Extras)] : []);
+            outcome = await _store.FlushAsync(write);
+        }
+        catch (InvariantViolationException broken)
+        {
+            Die(new LedgerDeath(LedgerDeathReason.InvariantBroken, broken, []), batch);
+            return;
+        }
+        catch (Exception error)
+        {
+            Die(new LedgerDeath(LedgerDeathReason.StorageFailed, error, []), batch);
+            return;
+        }
+
+        switch (outcome.Status)
+        {
+            case FlushStatus.Committed:
+                Version++;
+                _pendingOperations -= batch.Operations;
+                Invariant.Require(_pendingOperations >= 0, "pending operation count went negative");
+                batch.Succeed();
+                break;
+            case FlushStatus.Fenced:
+                Die(new LedgerDeath(LedgerDeathReason.Fenced, null, []), batch);
+                break;
+            case FlushStatus.DuplicateKeys:
+                Die(new LedgerDeath(LedgerDeathReason.DuplicateKeys, null, outcome.DuplicateKeys), batch);
+                break;
+            default:
+                throw new InvariantViolationException($"unknown flush status {outcome.Status}");
+        }
+    }
+
+    /// <summary>Fails everything staged and not yet durable; the grain must load a fresh ledger.</summary>
+    public void Die(LedgerDeath death, PendingBatch<TAccount>? current = null)
+    {
+        if (IsDead)
+        {
+            return;
+        }
+
+        IsDead = true;
+        var error = new LedgerUnavailableException($"write not committed: {death.Reason}", death.Error);
+        current?.Fail(error);
+        _flushing?.Fail(error);
+        while (_sealed.TryDequeue(out var queued))
+        {
+            queued.Fail(error);
+        }
+
+        _filling?.Fail(error);
+        _filling = null;
+        Died?.Invoke(death);
+    }
+
+    private void Apply(Hold<TDetail> hold, DateTimeOffset now)
+    {
+        if (_open.TryGetValue(hold.RequestId, out var previous))
+        {
+            Forget(previous);
+        }
+
+        if (hold.CountsAt(now))
+        {
+            Invariant.Require(hold.Amount >= 0, "a hold amount is negative");
+            _open.Add(hold.RequestId, hold);
+            _expiry.Add((hold.ExpiresAt, hold.RequestId));
+            Reserved += hold.Amount;
+            _reservedByTag[hold.Tag] = ReservedFor(hold.Tag) + hold.Amount;
+        }
+        else
+        {
+            _closed.Set(hold.RequestId, hold);
+        }
+    }
+
+    private void Forget(Hold<TDetail> open)
+    {
+        _open.Remove(open.RequestId);
+        _expiry.Remove((open.ExpiresAt, open.RequestId));
+        Reserved -= open.Amount;
+        long left = ReservedFor(open.Tag) - open.Amount;
+        if (left == 0)
+        {
+            _reservedByTag.Remove(open.Tag);
+        }
+        else
+        {
+            _reservedByTag[open.Tag] = left;
+        }
+    }
+
+    /// <summary>The engine's own invariants, then the kind's. Runs before every flush and after every load.</summary>
+    public void CheckInvariants()
+    {
+        Invariant.Require(_open.Count == _expiry.Count, "open holds and the expiry index disagree");
+        Invariant.Require(_open.Count <= Limits.MaxOpenHoldsPerAccount + Limits.MaxFlushBatch, "too many open holds");
+        long sum = 0;
+        var byTag = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var hold in _open.Values)
+        {
+            Invariant.Require(hold.State == ReservationState.Reserved, $"hold {hold.RequestId} is indexed as open but is {hold.State}");
+            sum += hold.Amount;
+            byTag[hold.Tag] = byTag.GetValueOrDefault(hold.Tag) + hold.Amount;
+        }
+
+        Invariant.Require(sum == Reserved, $"reserved total {Reserved} differs from the sum of open holds {sum}");
+        foreach (var (tag, total) in byTag)
+        {
+            Invariant.Require(ReservedFor(tag) == total, $"reserved for {tag} differs from its holds");
+        }
+
+        Invariant.Require(Version >= 0, "account version is negative");
+        _kind.CheckInvariants(Account);
+    }
+
+    private static Hold<TDetail> FromStored(StoredHold row) => new(
+        row.RequestId, row.State, row.Amount, row.Tag, row.CreatedAt, row.ExpiresAt,
+        LedgerJson.Deserialize<TDetail>(row.DetailJson), row.ClosedAt, row.CommittedAmount, row.Late);
+
+    private static StoredHold ToStored(Hold<TDetail> hold) => new(
+        hold.RequestId, hold.State, hold.Amount, hold.Tag, hold.CreatedAt, hold.ExpiresAt,
+        LedgerJson.Serialize(hold.Detail), hold.ClosedAt, hold.CommittedAmount, hold.Late);
+}

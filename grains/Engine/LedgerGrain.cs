@@ -1,0 +1,121 @@
+using System.Data.Common;
+using Metering.GrainInterfaces.Common;
+using Metering.Grains.Storage;
+using Metering.Grains.Time;
+using Microsoft.Extensions.Logging;
+
+namespace Metering.Grains.Engine;
+
+/// <summary>
+/// What every account grain shares: loading its <see cref="Ledger{TAccount, TDetail}"/> (and
+/// loading a fresh one after a failed write), turning storage faults into
+/// <see cref="Outcome.Unavailable"/>, and deactivating when fenced or when an invariant breaks.
+/// Account grains are reentrant so that calls keep arriving while a flush runs (group commit);
+/// each call decides in one synchronous step, so interleaving never splits a decision.
+/// </summary>
+internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store, TimeProvider clock, ILogger logger) : Grain
+    where TAccount : class
+{
+    private readonly HashSet<(string Key, string Operation)> _knownReplays = [];
+    private Ledger<TAccount, TDetail>? _ledger;
+    private Task<Ledger<TAccount, TDetail>>? _loading;
+
+    protected abstract LedgerKind<TAccount, TDetail> Kind { get; }
+
+    protected string AccountId => this.GetPrimaryKeyString();
+
+    /// <summary>The clock, to the millisecond (the precision of every stored time).</summary>
+    protected DateTimeOffset Now() => UtcCalendar.Now(clock);
+
+    /// <summary>The live ledger, loading it first if needed (after activation or a failed write).</summary>
+    protected Task<Ledger<TAccount, TDetail>> LedgerAsync()
+    {
+        if (_ledger is { IsDead: false } live)
+        {
+            return Task.FromResult(live);
+        }
+
+        return _loading ??= LoadAsync();
+    }
+
+    private async Task<Ledger<TAccount, TDetail>> LoadAsync()
+    {
+        try
+        {
+            var ledger = await Ledger<TAccount, TDetail>.LoadAsync(store, Kind, AccountId, Now(), [.. _knownReplays]);
+            ledger.Died += death => OnDied(ledger, death);
+            _knownReplays.Clear();
+            _ledger = ledger;
+            return ledger;
+        }
+        finally
+        {
+            _loading = null;
+        }
+    }
+
+    private void OnDied(Ledger<TAccount, TDetail> ledger, LedgerDeath death)
+    {
+        if (ReferenceEquals(_ledger, ledger))
+        {
+            _ledger = null;
+        }
+
+        foreach (var key in death.DuplicateKeys)
+        {
+            _knownReplays.Add(key);
+        }
+
+        LogLedgerDied(logger, Kind.Name, AccountId, death.Reason, death.Error);
+        if (death.Reason is LedgerDeathReason.Fenced or LedgerDeathReason.InvariantBroken)
+        {
+            // Another activation owns the account now, or memory is wrong: go away; the next call
+            // activates afresh from PostgreSQL.
+            DeactivateOnIdle();
+        }
+    }
+
+    /// <summary>
+    /// Runs an operation, mapping the faults that mean "nothing was acknowledged" to
+    /// <see cref="Outcome.Unavailable"/>. Business outcomes are results, never exceptions.
+    /// </summary>
+    protected async Task<T> Guard<T>(Func<Task<T>> operation, Func<Outcome, T> failed)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (LedgerUnavailableException)
+        {
+            return failed(Outcome.Unavailable);
+        }
+        catch (InvariantViolationException broken)
+        {
+            _ledger?.Die(new LedgerDeath(LedgerDeathReason.InvariantBroken, broken, []));
+            _ledger = null;
+            DeactivateOnIdle();
+            return failed(Outcome.Unavailable);
+        }
+        catch (Exception error) when (error is DbException or TimeoutException or InvalidOperationException { InnerException: DbException })
+        {
+            LogStorageFault(logger, Kind.Name, AccountId, error);
+            return failed(Outcome.Unavailable);
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_ledger is { } ledger)
+        {
+            await ledger.DrainAsync();
+        }
+
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} {AccountId}: ledger dropped ({Reason}); the next call reloads it")]
+    private static partial void LogLedgerDied(ILogger logger, string kind, string accountId, LedgerDeathReason reason, Exception? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} {AccountId}: storage fault, answered unavailable")]
+    private static partial void LogStorageFault(ILogger logger, string kind, string accountId, Exception error);
+}

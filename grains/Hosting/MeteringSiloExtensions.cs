@@ -1,0 +1,30 @@
+using Metering.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using Orleans.Storage;
+
+namespace Metering.Grains.Hosting;
+
+/// <summary>Registers what the grains need on a silo, for the real silo and the test clusters alike.</summary>
+public static class MeteringSiloExtensions
+{
+    /// <summary>
+    /// The ledger's PostgreSQL data source and store, the system clock (unless one is registered
+    /// already, as tests do), and the ADO.NET grain storage for configuration state, pinned to
+    /// System.Text.Json so stored rows do not depend on .NET type names.
+    /// </summary>
+    public static ISiloBuilder AddMeteringGrains(this ISiloBuilder silo, string connectionString)
+    {
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        silo.Services.AddSingleton<LedgerStore>();
+        silo.Services.AddKeyedSingleton<IGrainStorageSerializer, SystemTextJsonGrainStorageSerializer>(StorageNames.Config);
+        silo.AddAdoNetGrainStorage(StorageNames.Config, options =>
+        {
+            options.Invariant = "Npgsql";
+            options.ConnectionString = connectionString;
+        });
+        return silo;
+    }
+}

@@ -1,0 +1,307 @@
+using Metering.GrainInterfaces.Common;
+using Metering.GrainInterfaces.Installs;
+using Metering.Grains.Engine;
+using Metering.Grains.Storage;
+using Metering.Grains.Time;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace Metering.Grains.Installs;
+
+/// <summary>
+/// The credit ledger of one install. Every method reads what it needs first (tier quotas, holds
+/// or journal entries memory has forgotten), then decides in one synchronous step.
+/// </summary>
+[Reentrant]
+[GrainType("install")]
+internal sealed class InstallGrain(LedgerStore store, TimeProvider clock, ILogger<InstallGrain> logger)
+    : LedgerGrain<InstallAccount, InstallHoldDetail>(store, clock, logger), IInstallGrain
+{
+    // Release has no body: any repeat is a replay.
+    private static readonly byte[] ReleaseHash = RequestHash.Of(Operations.Release);
+
+    protected override LedgerKind<InstallAccount, InstallHoldDetail> Kind => InstallLedgerKind.Instance;
+
+    public Task<InstallReserveResult> Reserve(InstallReserveRequest request) =>
+        Guard(() => ReserveAsync(request), outcome => new InstallReserveResult(outcome));
+
+    public Task<InstallCommitResult> Commit(InstallCommitRequest request) =>
+        Guard(() => CommitAsync(request), outcome => new InstallCommitResult(outcome));
+
+    public Task<InstallReleaseResult> Release(string requestId) =>
+        Guard(() => ReleaseAsync(requestId), outcome => new InstallReleaseResult(outcome));
+
+    public Task<InstallReservationResult> GetReservation(string requestId) =>
+        Guard(() => GetReservationAsync(requestId), outcome => new InstallReservationResult(outcome));
+
+    public Task<InstallAccountResult> GetAccount() =>
+        Guard(GetAccountAsync, outcome => new InstallAccountResult(outcome));
+
+    private async Task<InstallReserveResult> ReserveAsync(InstallReserveRequest request)
+    {
+        var errors = InvalidKey() ?? request.Validate();
+        if (errors is not null)
+        {
+            return new InstallReserveResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var quotas = await Quotas();
+        var ledger = await LedgerAsync();
+        if (ledger.KnownJournal(request.RequestId, Operations.Reserve) is null && ledger.KnownHold(request.RequestId) is not null)
+        {
+            await ledger.FindJournalAsync(request.RequestId, Operations.Reserve);
+        }
+
+        // The synchronous step: nothing below awaits until the change is staged.
+        var now = Now();
+        var hash = RequestHash.Of(request.Tier, request.HasHardware, request.Credits, request.TtlSeconds);
+        if (ledger.KnownJournal(request.RequestId, Operations.Reserve) is { } earlier)
+        {
+            if (!earlier.Entry.BodyHash.AsSpan().SequenceEqual(hash))
+            {
+                return new InstallReserveResult(Outcome.RequestIdConflict);
+            }
+
+            await earlier.Durable;
+            return new InstallReserveResult(Outcome.Replayed, LedgerJson.Deserialize<InstallReservation>(earlier.Entry.ResponseJson));
+        }
+
+        Invariant.Require(ledger.KnownHold(request.RequestId) is null, $"hold {request.RequestId} exists without its reserve journal entry");
+        if (!ledger.CanStage)
+        {
+            return new InstallReserveResult(Outcome.Unavailable);
+        }
+
+        ledger.Sweep(now);
+        if (ledger.OpenHolds >= Limits.MaxOpenHoldsPerAccount)
+        {
+            return new InstallReserveResult(Outcome.TooManyOpenReservations);
+        }
+
+        var quota = quotas.For(request.Tier);
+        var account = InstallRules.InMonth(ledger.Account, UtcCalendar.MonthKey(now)) with { Tier = request.Tier };
+        var balance = InstallRules.Balance(account, quota, ledger.Reserved, ledger.ReservedFor(InstallRules.TagOf(Backend.Gemini)));
+        var (outcome, backend) = InstallRules.Decide(balance, request.Credits, request.HasHardware);
+        if (outcome != Outcome.Created)
+        {
+            // A refusal is not stored, but it was decided on staged changes: answer once they are durable.
+            await ledger.WhenDurable();
+            return new InstallReserveResult(outcome, Remaining: balance.Remaining, GeminiRemaining: balance.GeminiRemaining);
+        }
+
+        var after = InstallRules.AfterHold(balance, request.Credits, backend);
+        var expiresAt = now.AddSeconds(request.TtlSeconds);
+        var reservation = new InstallReservation(
+            request.RequestId, ReservationState.Reserved, backend, request.Credits,
+            after.Remaining, after.GeminiRemaining, quota.Basis, expiresAt);
+        var hold = new Hold<InstallHoldDetail>(
+            request.RequestId, ReservationState.Reserved, request.Credits, InstallRules.TagOf(backend), now, expiresAt,
+            new InstallHoldDetail(request.Tier, request.HasHardware, backend));
+        var journal = new JournalEntry(request.RequestId, Operations.Reserve, hash, LedgerJson.Serialize(reservation), now);
+        await ledger.Stage(account with { LastActiveAt = now }, journal, hold, now);
+        return new InstallReserveResult(Outcome.Created, reservation);
+    }
+
+    private async Task<InstallCommitResult> CommitAsync(InstallCommitRequest request)
+    {
+        var errors = InvalidKey() ?? request.Validate();
+        if (errors is not null)
+        {
+            return new InstallCommitResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var quotas = await Quotas();
+        var ledger = await LedgerAsync();
+        var found = await ledger.FindHoldAsync(request.RequestId, Now());
+        if (found is { State: ReservationState.Committed })
+        {
+            await ledger.FindJournalAsync(request.RequestId, Operations.Commit);
+        }
+
+        // The synchronous step.
+        var now = Now();
+        ledger.Sweep(now);
+        var hold = ledger.KnownHold(request.RequestId) ?? found;
+        if (hold is null)
+        {
+            return new InstallCommitResult(Outcome.NotFound);
+        }
+
+        var backend = request.Backend ?? hold.Detail.Backend;
+        long credits = request.Credits ?? hold.Amount;
+        var hash = RequestHash.Of(backend, credits);
+        switch (hold.State)
+        {
+            case ReservationState.Committed:
+                return await ReplayCommit(ledger, request.RequestId, hash);
+            case ReservationState.Released:
+                await ledger.WhenDurable();
+                return new InstallCommitResult(Outcome.ReservationNotOpen);
+        }
+
+        if (!ledger.CanStage)
+        {
+            return new InstallCommitResult(Outcome.Unavailable);
+        }
+
+        var account = InstallRules.InMonth(ledger.Account, UtcCalendar.MonthKey(now));
+        var quota = quotas.For(account.Tier);
+        account = InstallRules.Consume(account, quota, backend, credits) with { LastActiveAt = now };
+        bool late = hold.ExpiresAt <= now;
+        var committed = hold with
+        {
+            State = ReservationState.Committed,
+            ClosedAt = now,
+            CommittedAmount = credits,
+            Late = late,
+            Detail = hold.Detail with { CommittedBackend = backend },
+        };
+
+        // Balance as it will be once this hold stops counting.
+        long reserved = ledger.Reserved - (hold.CountsAt(now) ? hold.Amount : 0);
+        long geminiReserved = ledger.ReservedFor(InstallRules.TagOf(Backend.Gemini))
+            - (hold.CountsAt(now) && hold.Tag == InstallRules.TagOf(Backend.Gemini) ? hold.Amount : 0);
+        var balance = InstallRules.Balance(account, quota, reserved, geminiReserved);
+        var receipt = new InstallCommitReceipt(
+            request.RequestId, ReservationState.Committed, backend, credits, balance.Remaining, balance.GeminiRemaining, late);
+        var journal = new JournalEntry(request.RequestId, Operations.Commit, hash, LedgerJson.Serialize(receipt), now);
+        await ledger.Stage(account, journal, committed, now);
+        return new InstallCommitResult(Outcome.Ok, receipt);
+    }
+
+    private static async Task<InstallCommitResult> ReplayCommit(Ledger<InstallAccount, InstallHoldDetail> ledger, string requestId, byte[] hash)
+    {
+        var earlier = ledger.KnownJournal(requestId, Operations.Commit);
+        Invariant.Require(earlier is not null, $"committed hold {requestId} has no commit journal entry");
+        if (!earlier!.Entry.BodyHash.AsSpan().SequenceEqual(hash))
+        {
+            return new InstallCommitResult(Outcome.RequestIdConflict);
+        }
+
+        await earlier.Durable;
+        return new InstallCommitResult(Outcome.Replayed, LedgerJson.Deserialize<InstallCommitReceipt>(earlier.Entry.ResponseJson));
+    }
+
+    private async Task<InstallReleaseResult> ReleaseAsync(string requestId)
+    {
+        var errors = InvalidKey() ?? RequestIdErrors(requestId);
+        if (errors is not null)
+        {
+            return new InstallReleaseResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var quotas = await Quotas();
+        var ledger = await LedgerAsync();
+        var found = await ledger.FindHoldAsync(requestId, Now());
+        if (found is { State: ReservationState.Released })
+        {
+            await ledger.FindJournalAsync(requestId, Operations.Release);
+        }
+
+        // The synchronous step.
+        var now = Now();
+        ledger.Sweep(now);
+        var hold = ledger.KnownHold(requestId) ?? found;
+        switch (hold?.State)
+        {
+            case null:
+                return new InstallReleaseResult(Outcome.NotFound);
+            case ReservationState.Committed:
+                await ledger.WhenDurable();
+                return new InstallReleaseResult(Outcome.ReservationNotOpen);
+            case ReservationState.Released:
+                var earlier = ledger.KnownJournal(requestId, Operations.Release);
+                Invariant.Require(earlier is not null, $"released hold {requestId} has no release journal entry");
+                await earlier!.Durable;
+                return new InstallReleaseResult(Outcome.Replayed, LedgerJson.Deserialize<InstallReleaseReceipt>(earlier.Entry.ResponseJson));
+        }
+
+        if (!ledger.CanStage)
+        {
+            return new InstallReleaseResult(Outcome.Unavailable);
+        }
+
+        // A hold released after it expired is recorded as released (a later commit is refused) and
+        // answered as expired: it had stopped counting already.
+        var state = hold.CountsAt(now) ? ReservationState.Released : ReservationState.Expired;
+        var released = hold with { State = ReservationState.Released, ClosedAt = now };
+        var account = InstallRules.InMonth(ledger.Account, UtcCalendar.MonthKey(now)) with { LastActiveAt = now };
+        var quota = quotas.For(account.Tier);
+        long reserved = ledger.Reserved - (hold.CountsAt(now) ? hold.Amount : 0);
+        long geminiReserved = ledger.ReservedFor(InstallRules.TagOf(Backend.Gemini))
+            - (hold.CountsAt(now) && hold.Tag == InstallRules.TagOf(Backend.Gemini) ? hold.Amount : 0);
+        var balance = InstallRules.Balance(account, quota, reserved, geminiReserved);
+        var receipt = new InstallReleaseReceipt(requestId, state, hold.Detail.Backend, hold.Amount, balance.Remaining, balance.GeminiRemaining);
+        var journal = new JournalEntry(requestId, Operations.Release, ReleaseHash, LedgerJson.Serialize(receipt), now);
+        await ledger.Stage(account, journal, released, now);
+        return new InstallReleaseResult(Outcome.Ok, receipt);
+    }
+
+    private async Task<InstallReservationResult> GetReservationAsync(string requestId)
+    {
+        var errors = InvalidKey() ?? RequestIdErrors(requestId);
+        if (errors is not null)
+        {
+            return new InstallReservationResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var ledger = await LedgerAsync();
+        var found = await ledger.FindHoldAsync(requestId, Now());
+        var now = Now();
+        var hold = ledger.KnownHold(requestId) ?? found;
+        if (hold is null)
+        {
+            return new InstallReservationResult(Outcome.NotFound);
+        }
+
+        await ledger.WhenDurable();
+        return new InstallReservationResult(Outcome.Ok, ViewOf(hold, now));
+    }
+
+    private async Task<InstallAccountResult> GetAccountAsync()
+    {
+        var errors = InvalidKey();
+        if (errors is not null)
+        {
+            return new InstallAccountResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var quotas = await Quotas();
+        var ledger = await LedgerAsync();
+        var now = Now();
+        ledger.Sweep(now);
+        var account = InstallRules.InMonth(ledger.Account, UtcCalendar.MonthKey(now));
+        var quota = quotas.For(account.Tier);
+        var balance = InstallRules.Balance(account, quota, ledger.Reserved, ledger.ReservedFor(InstallRules.TagOf(Backend.Gemini)));
+        var view = InstallViews.Account(AccountId, account, ledger.Reserved, balance, quota.Basis);
+        await ledger.WhenDurable();
+        return new InstallAccountResult(Outcome.Ok, view);
+    }
+
+    private static InstallReservationView ViewOf(Hold<InstallHoldDetail> hold, DateTimeOffset now)
+    {
+        bool committed = hold.State == ReservationState.Committed;
+        var state = hold.State == ReservationState.Released && hold.ClosedAt >= hold.ExpiresAt
+            ? ReservationState.Expired
+            : hold.StateAt(now);
+        return new InstallReservationView(
+            hold.RequestId, state, hold.Detail.Tier, hold.Detail.Backend, hold.Amount, hold.CreatedAt, hold.ExpiresAt,
+            committed ? hold.CommittedAmount : null, committed ? hold.Detail.CommittedBackend : null, committed ? hold.Late : null);
+    }
+
+    private Task<TierQuotas> Quotas() => GrainFactory.GetGrain<ITierQuotasGrain>(ITierQuotasGrain.Key).Get();
+
+    private ValidationErrors? InvalidKey()
+    {
+        var errors = new ValidationErrors();
+        errors.RequireIdentifier("installId", AccountId);
+        return errors.OrNull();
+    }
+
+    private static ValidationErrors? RequestIdErrors(string requestId)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireIdentifier("requestId", requestId);
+        return errors.OrNull();
+    }
+}

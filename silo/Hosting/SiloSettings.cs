@@ -1,0 +1,39 @@
+using System.Net;
+
+namespace Metering.Silo.Hosting;
+
+/// <summary>
+/// The silo's configuration, as API.md "Running it" names it, read once at start. Kubernetes
+/// passes the pod's name and IP through the downward API (<c>POD_NAME</c>, <c>POD_IP</c>).
+/// </summary>
+public sealed record SiloSettings(
+    string ConnectionString,
+    string ClusterId,
+    string ServiceId,
+    int SiloPort,
+    int GatewayPort,
+    IPAddress AdvertisedAddress,
+    bool ListenOnAnyAddress,
+    string? SiloName,
+    TimeSpan ShutdownTimeout)
+{
+    public static SiloSettings From(IConfiguration config)
+    {
+        string connectionString = config.GetConnectionString("Metering") is { Length: > 0 } cs
+            ? cs
+            : throw new InvalidOperationException("ConnectionStrings__Metering is required (an Npgsql connection string).");
+        string? podIp = config["POD_IP"] ?? config["Orleans:AdvertisedIP"];
+        var advertised = podIp is null ? IPAddress.Loopback : IPAddress.Parse(podIp);
+        return new SiloSettings(
+            connectionString,
+            config["Orleans:ClusterId"] ?? "metering",
+            config["Orleans:ServiceId"] ?? "metering",
+            config.GetValue("Orleans:SiloPort", 11111),
+            config.GetValue("Orleans:GatewayPort", 30000),
+            advertised,
+            // On a laptop, listen on loopback only; in a pod, on every address of the pod.
+            ListenOnAnyAddress: podIp is not null,
+            config["POD_NAME"] ?? config["Orleans:SiloName"],
+            TimeSpan.FromSeconds(config.GetValue("Orleans:ShutdownTimeoutSeconds", 45)));
+    }
+}

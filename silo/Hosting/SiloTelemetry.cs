@@ -1,0 +1,18 @@
+using OpenTelemetry.Metrics;
+
+namespace Metering.Silo.Hosting;
+
+/// <summary>Metrics (Orleans', the ledger's, Npgsql's) for Prometheus, and trace sources for an exporter.</summary>
+public static class SiloTelemetry
+{
+    public static IServiceCollection AddMeteringTelemetry(this IServiceCollection services)
+    {
+        services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddMeter("Microsoft.Orleans", "Metering.Ledger", "Npgsql")
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing
+                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Metering.Ledger", "Npgsql"));
+        return services;
+    }
+}
