@@ -1,0 +1,51 @@
+using Metering.ClientApi.Problems;
+using Metering.GrainInterfaces.Common;
+
+namespace Metering.ClientApi.Auth;
+
+/// <summary>
+/// Who may call what, checked in this order: a known key (401), the scope (403), the identifier's
+/// form (400), the key's identifier prefix (403).
+/// </summary>
+internal static class Access
+{
+    private const string KeyItem = "metering.api-key";
+
+    /// <summary>Checks the key and scope; null when allowed, else the problem to answer.</summary>
+    public static ProblemBody? Check(HttpContext http, ApiKeyRing ring, Scope scope, string? identifierName = null, string? identifier = null)
+    {
+        string? header = http.Request.Headers.Authorization;
+        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return ApiProblems.Unauthorized();
+        }
+
+        var key = ring.Find(header["Bearer ".Length..].Trim());
+        if (key is null)
+        {
+            return ApiProblems.Unauthorized();
+        }
+
+        http.Items[KeyItem] = key;
+        if (!key.Allows(scope))
+        {
+            return ApiProblems.Forbidden($"this key lacks the {scope.ToString().ToLowerInvariant()} scope");
+        }
+
+        if (identifierName is null)
+        {
+            // Routes without an account identifier (tiers, lists) reach every account.
+            return key.IdPrefix is null ? null : ApiProblems.Forbidden("this key is limited to an identifier prefix");
+        }
+
+        if (!Identifier.IsValid(identifier))
+        {
+            return ApiProblems.Invalid(identifierName, Identifier.Rule);
+        }
+
+        return key.Reaches(identifier!) ? null : ApiProblems.Forbidden($"this key does not reach {identifierName} '{identifier}'");
+    }
+
+    /// <summary>The authenticated key's name, for audit records ("who made this change").</summary>
+    public static string KeyName(HttpContext http) => http.Items[KeyItem] is ApiKey key ? key.Name : "unknown";
+}

@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Metering.ClientApi.Auth;
+
+/// <summary>
+/// The keys from configuration (<c>Metering:ApiKeys:{name}:Key</c> or <c>:Sha256</c>, <c>:Scopes</c>,
+/// <c>:IdPrefix</c>). A presented key is hashed and compared with every configured hash in constant
+/// time, so neither a match nor its position leaks through timing.
+/// </summary>
+internal sealed class ApiKeyRing
+{
+    private readonly IReadOnlyList<ApiKey> _keys;
+
+    public ApiKeyRing(IReadOnlyList<ApiKey> keys) => _keys = keys;
+
+    public int Count => _keys.Count;
+
+    public static ApiKeyRing FromConfiguration(IConfiguration config)
+    {
+        var keys = new List<ApiKey>();
+        foreach (var section in config.GetSection("Metering:ApiKeys").GetChildren())
+        {
+            string name = section.Key;
+            byte[] hash;
+            if (section["Sha256"] is { Length: > 0 } hex)
+            {
+                hash = Convert.FromHexString(hex.Trim());
+                if (hash.Length != 32)
+                {
+                    throw new InvalidOperationException($"Metering:ApiKeys:{name}:Sha256 must be 64 hex digits");
+                }
+            }
+            else if (section["Key"] is { Length: > 0 } key)
+            {
+                hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+            }
+            else
+            {
+                throw new InvalidOperationException($"Metering:ApiKeys:{name} needs Key or Sha256");
+            }
+
+            keys.Add(new ApiKey(name, hash, ParseScopes(name, section["Scopes"] ?? "relay"), section["IdPrefix"] is { Length: > 0 } p ? p : null));
+        }
+
+        return new ApiKeyRing(keys);
+    }
+
+    /// <summary>The key whose hash matches <paramref name="presented"/>, or null.</summary>
+    public ApiKey? Find(string presented)
+    {
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        ApiKey? found = null;
+        foreach (var key in _keys)
+        {
+            // Compare with every key, always: no early exit.
+            if (CryptographicOperations.FixedTimeEquals(hash, key.Sha256))
+            {
+                found = key;
+            }
+        }
+
+        return found;
+    }
+
+    private static Scope ParseScopes(string name, string text)
+    {
+        var scopes = Scope.None;
+        foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            scopes |= part switch
+            {
+                "relay" => Scope.Relay,
+                "admin" => Scope.Admin,
+                _ => throw new InvalidOperationException($"Metering:ApiKeys:{name}:Scopes: unknown scope '{part}' (relay, admin)"),
+            };
+        }
+
+        return scopes;
+    }
+}

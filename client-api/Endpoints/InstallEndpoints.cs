@@ -1,0 +1,220 @@
+using Metering.ClientApi.Auth;
+using Metering.ClientApi.Json;
+using Metering.ClientApi.Problems;
+using Metering.GrainInterfaces.Common;
+using Metering.GrainInterfaces.Installs;
+
+namespace Metering.ClientApi.Endpoints;
+
+/// <summary>The install credit ledger over HTTP (API.md "Installs"): one grain call per request.</summary>
+internal static class InstallEndpoints
+{
+    public static void MapInstallEndpoints(this IEndpointRouteBuilder app)
+    {
+        var installs = app.MapGroup("/v1/installs/{installId}").WithTags("Installs");
+        installs.MapPost("/reservations", Reserve).WithSummary("Hold credits for one call and pick its backend");
+        installs.MapPost("/reservations/{requestId}/commit", Commit).WithSummary("Finalize a reservation with the credits used");
+        installs.MapPost("/reservations/{requestId}/release", Release).WithSummary("Release a reservation");
+        installs.MapGet("/reservations/{requestId}", GetReservation).WithSummary("One reservation's state");
+        installs.MapGet("/", GetInstall).WithSummary("The install's counters and balance");
+        installs.MapGet("", GetInstall).ExcludeFromDescription();
+
+        var admin = app.MapGroup("/v1/admin").WithTags("Admin");
+        admin.MapGet("/tiers", GetTiers).WithSummary("All tier quotas");
+        admin.MapPut("/tiers/{tier}", PutTier).WithSummary("Set one tier's quota");
+        admin.MapGet("/installs", ListInstalls).WithSummary("Every install row, paged by installId");
+    }
+
+    private static async Task<IResult> Reserve(HttpContext http, string installId, ApiKeyRing keys, IGrainFactory grains)
+    {
+        if (Access.Check(http, keys, Scope.Relay, "installId", installId) is { } denied)
+        {
+            return denied;
+        }
+
+        var (fields, problem) = await JsonBody.ReadAsync(http.Request, Limits.MaxBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using var body = fields!;
+        string? requestId = body.Identifier("requestId");
+        var tier = body.Enum<Tier>("tier", required: true);
+        bool? hasHardware = body.Boolean("hasHardware", required: true);
+        long credits = body.Integer("credits", required: false) ?? 1;
+        long ttl = body.Integer("ttlSeconds", required: false, Limits.MinTtlSeconds, Limits.MaxTtlSeconds) ?? Limits.DefaultTtlSeconds;
+        body.RejectUnknown();
+        if (!body.Errors.IsEmpty)
+        {
+            return ApiProblems.Invalid(body.Errors);
+        }
+
+        var request = new InstallReserveRequest(requestId!, tier!.Value, hasHardware!.Value, credits, (int)ttl);
+        var result = await grains.GetGrain<IInstallGrain>(installId).Reserve(request);
+        return Answers.From(result.Outcome, result.Reservation, result.Errors, p => p
+            .With("remaining", result.Remaining)
+            .With("geminiRemaining", result.GeminiRemaining));
+    }
+
+    private static async Task<IResult> Commit(HttpContext http, string installId, string requestId, ApiKeyRing keys, IGrainFactory grains)
+    {
+        if (Access.Check(http, keys, Scope.Relay, "installId", installId) is { } denied)
+        {
+            return denied;
+        }
+
+        if (!Identifier.IsValid(requestId))
+        {
+            return ApiProblems.Invalid("requestId", Identifier.Rule);
+        }
+
+        var (fields, problem) = await JsonBody.ReadAsync(http.Request, Limits.MaxBodyBytes, emptyIsObject: true);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using var body = fields!;
+        var backend = body.Enum<Backend>("backend", required: false);
+        long? credits = body.Integer("credits", required: false);
+        body.RejectUnknown();
+        if (!body.Errors.IsEmpty)
+        {
+            return ApiProblems.Invalid(body.Errors);
+        }
+
+        var result = await grains.GetGrain<IInstallGrain>(installId).Commit(new InstallCommitRequest(requestId, backend, credits));
+        return Answers.From(result.Outcome, result.Receipt, result.Errors);
+    }
+
+    private static async Task<IResult> Release(HttpContext http, string installId, string requestId, ApiKeyRing keys, IGrainFactory grains)
+    {
+        if (Access.Check(http, keys, Scope.Relay, "installId", installId) is { } denied)
+        {
+            return denied;
+        }
+
+        if (!Identifier.IsValid(requestId))
+        {
+            return ApiProblems.Invalid("requestId", Identifier.Rule);
+        }
+
+        var (fields, problem) = await JsonBody.ReadAsync(http.Request, Limits.MaxBodyBytes, emptyIsObject: true);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using var body = fields!;
+        body.RejectUnknown();
+        if (!body.Errors.IsEmpty)
+        {
+            return ApiProblems.Invalid(body.Errors);
+        }
+
+        var result = await grains.GetGrain<IInstallGrain>(installId).Release(requestId);
+        return Answers.From(result.Outcome, result.Receipt, result.Errors);
+    }
+
+    private static async Task<IResult> GetReservation(HttpContext http, string installId, string requestId, ApiKeyRing keys, IGrainFactory grains)
+    {
+        if (Access.Check(http, keys, Scope.Relay, "installId", installId) is { } denied)
+        {
+            return denied;
+        }
+
+        if (!Identifier.IsValid(requestId))
+        {
+            return ApiProblems.Invalid("requestId", Identifier.Rule);
+        }
+
+        var result = await grains.GetGrain<IInstallGrain>(installId).GetReservation(requestId);
+        return result.Outcome == Outcome.NotFound
+            ? ApiProblems.NotFound($"no reservation '{requestId}' on install '{installId}'")
+            : Answers.From(result.Outcome, result.Reservation, result.Errors);
+    }
+
+    private static async Task<IResult> GetInstall(HttpContext http, string installId, ApiKeyRing keys, IGrainFactory grains)
+    {
+        if (Access.Check(http, keys, Scope.Relay, "installId", installId) is { } denied)
+        {
+            return denied;
+        }
+
+        var result = await grains.GetGrain<IInstallGrain>(installId).GetAccount();
+        return Answers.From(result.Outcome, result.Account, result.Errors);
+    }
+
+    private static async Task<IResult> GetTiers(HttpContext http, ApiKeyRing keys, IGrainFactory grains)
+    {
+        if (Access.Check(http, keys, Scope.Admin) is { } denied)
+        {
+            return denied;
+        }
+
+        var quotas = await grains.GetGrain<ITierQuotasGrain>(ITierQuotasGrain.Key).Get();
+        return Answers.Ok(quotas);
+    }
+
+    private static async Task<IResult> PutTier(HttpContext http, string tier, ApiKeyRing keys, IGrainFactory grains)
+    {
+        if (Access.Check(http, keys, Scope.Admin) is { } denied)
+        {
+            return denied;
+        }
+
+        var (fields, problem) = await JsonBody.ReadAsync(http.Request, Limits.MaxBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using var body = fields!;
+        var parsedTier = ParseTier(tier, body.Errors);
+        long? lifetime = body.Integer("lifetime", required: false, nullable: true);
+        long? monthly = body.Integer("monthly", required: false, nullable: true);
+        long? geminiCapLifetime = body.Integer("geminiCapLifetime", required: false, nullable: true);
+        long? geminiCapMonthly = body.Integer("geminiCapMonthly", required: false, nullable: true);
+        body.RejectUnknown();
+        if (!body.Errors.IsEmpty)
+        {
+            return ApiProblems.Invalid(body.Errors);
+        }
+
+        var quota = new TierQuota(lifetime, monthly, geminiCapLifetime, geminiCapMonthly);
+        var result = await grains.GetGrain<ITierQuotasGrain>(ITierQuotasGrain.Key).Set(parsedTier!.Value, quota);
+        return Answers.From(result.Outcome, result.Quota, result.Errors);
+    }
+
+    private static async Task<IResult> ListInstalls(HttpContext http, ApiKeyRing keys, IGrainFactory grains)
+    {
+        if (Access.Check(http, keys, Scope.Admin) is { } denied)
+        {
+            return denied;
+        }
+
+        var (page, problem) = Paging.Read(http.Request.Query);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var result = await grains.GetGrain<IInstallCatalogGrain>(0).List(page.After, page.Limit);
+        return Answers.From(result.Outcome, new { items = result.Items, next = result.Next });
+    }
+
+    private static Tier? ParseTier(string text, ValidationErrors errors)
+    {
+        foreach (var tier in Enum.GetValues<Tier>())
+        {
+            if (ApiNames.Of(tier.ToString()) == text)
+            {
+                return tier;
+            }
+        }
+
+        errors.Add("tier", "must be core, pro or max");
+        return null;
+    }
+}

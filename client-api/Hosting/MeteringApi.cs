@@ -1,0 +1,47 @@
+using Metering.ClientApi.Auth;
+using Metering.ClientApi.Endpoints;
+using Metering.GrainInterfaces.Common;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Metering.ClientApi.Hosting;
+
+/// <summary>The front end's services and routes, shared by the real process and the tests.</summary>
+public static class MeteringApi
+{
+    /// <summary>API keys, telemetry, OpenAPI and request bounds. The caller supplies the Orleans client.</summary>
+    public static WebApplicationBuilder AddMeteringApi(this WebApplicationBuilder builder)
+    {
+        if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:8080");
+        }
+
+        // A hard ceiling above the largest body any route accepts (the 1 MiB batch); each route
+        // enforces its own, smaller bound with a 413 problem.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 2 * Limits.MaxBatchBodyBytes);
+        var keys = ApiKeyRing.FromConfiguration(builder.Configuration);
+        builder.Services.AddSingleton(keys);
+        builder.Services.AddOpenApi();
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.Orleans")
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation()
+                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"));
+        return builder;
+    }
+
+    /// <summary>Maps every route: health, metrics, OpenAPI, the API, and problem answers for the rest.</summary>
+    public static WebApplication MapMeteringApi(this WebApplication app)
+    {
+        app.UseMiddleware<ProblemMiddleware>();
+        app.MapHealthEndpoints();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapInstallEndpoints();
+        app.MapFallback((HttpContext http) => Problems.ApiProblems.NotFound($"no route {http.Request.Method} {http.Request.Path}"));
+        return app;
+    }
+}

@@ -1,0 +1,50 @@
+using Metering.ClientApi.Json;
+
+namespace Metering.ClientApi.Problems;
+
+/// <summary>
+/// An RFC 9457 problem: <c>type</c>, <c>title</c>, <c>status</c>, <c>detail</c>, our machine-readable
+/// <c>code</c>, and extension members, written as <c>application/problem+json</c>.
+/// </summary>
+internal sealed class ProblemBody(int status, string code, string title, string? detail = null) : IResult
+{
+    private readonly Dictionary<string, object?> _extensions = new(StringComparer.Ordinal);
+
+    public int Status => status;
+
+    public string Code => code;
+
+    public ProblemBody With(string member, object? value)
+    {
+        _extensions[member] = value;
+        return this;
+    }
+
+    public Dictionary<string, object?> ToDictionary()
+    {
+        var body = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["type"] = $"urn:metering:problem:{code}",
+            ["title"] = title,
+            ["status"] = status,
+            ["code"] = code,
+        };
+        if (detail is not null)
+        {
+            body["detail"] = detail;
+        }
+
+        foreach (var (member, value) in _extensions)
+        {
+            body[member] = value;
+        }
+
+        return body;
+    }
+
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = status;
+        return httpContext.Response.WriteAsJsonAsync(ToDictionary(), ApiJson.Options, "application/problem+json");
+    }
+}
