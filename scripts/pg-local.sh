@@ -113,9 +113,9 @@ install_postgres() {
     # Keep Debian's package from creating (and starting) its own 'main' cluster on port 5432:
     # we only need the binaries. postgresql-common reads createcluster.d/*.conf.
     if [[ ! -e /etc/postgresql-common/createcluster.d/00-pg-local-no-main-cluster.conf ]]; then
-        mkdir -p /etc/postgresql-common/createcluster.d &&
-            echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.d/00-pg-local-no-main-cluster.conf ||
-            true
+        { mkdir -p /etc/postgresql-common/createcluster.d &&
+            echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.d/00-pg-local-no-main-cluster.conf; } 2>/dev/null ||
+            log "warning: could not tell postgresql-common not to create its 'main' cluster; continuing"
     fi
     DEBIAN_FRONTEND=noninteractive apt-get update >&2 ||
         die "'apt-get update' failed, so PostgreSQL could not be installed; install it by hand (apt-get install -y postgresql) or set PG_LOCAL_BIN."
@@ -147,9 +147,11 @@ find_bin() {
         BIN=$(dirname "$(command -v pg_ctl)")
     fi
     if [[ -z "$BIN" && -z "$want" ]]; then
+        [[ "$INSTALL_TRIED" == 0 ]] ||
+            die "'apt-get install -y postgresql' succeeded but no pg_ctl is under /usr/lib/postgresql/*/bin or on PATH; set PG_LOCAL_BIN to the folder holding pg_ctl"
+        INSTALL_TRIED=1
         install_postgres
         find_bin ""
-        [[ -n "$BIN" ]] || die "PostgreSQL was installed but no pg_ctl was found under /usr/lib/postgresql/*/bin"
         return
     fi
     if [[ -n "$want" ]]; then
@@ -206,8 +208,8 @@ port_in_use() {
 
 pick_port() {
     # 20000-29999: clear of the Linux ephemeral range (32768+) and of Orleans' 11111/30000.
-    local i p
-    for i in $(seq 1 200); do
+    local _ p
+    for _ in $(seq 1 200); do
         p=$((20000 + (RANDOM * 32768 + RANDOM) % 10000))
         port_in_use "$p" || {
             echo "$p"
@@ -560,6 +562,7 @@ DIR=$(realpath -m -- "$DIR_ARG")
 [[ "$DIR" != / ]] || die "refusing to use / as the cluster folder"
 RECORD=$DIR/$RECORD_NAME
 BIN=""
+INSTALL_TRIED=0
 PG_HOME=""
 SOCK_DIR=""
 DATA=""

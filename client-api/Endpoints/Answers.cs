@@ -24,7 +24,8 @@ internal static class Answers
             problem.With("errors", errors.Fields);
         }
 
-        return refusal is null ? problem : refusal(problem);
+        // Balances are part of a refusal (402) only.
+        return refusal is not null && problem.Status == StatusCodes.Status402PaymentRequired ? refusal(problem) : problem;
     }
 
     public static IResult Ok<T>(T value) => Results.Json(value, ApiJson.Options);

@@ -17,7 +17,6 @@ internal static class InstallEndpoints
         installs.MapPost("/reservations/{requestId}/release", Release).WithSummary("Release a reservation");
         installs.MapGet("/reservations/{requestId}", GetReservation).WithSummary("One reservation's state");
         installs.MapGet("/", GetInstall).WithSummary("The install's counters and balance");
-        installs.MapGet("", GetInstall).ExcludeFromDescription();
 
         var admin = app.MapGroup("/v1/admin").WithTags("Admin");
         admin.MapGet("/tiers", GetTiers).WithSummary("All tier quotas");

@@ -37,6 +37,8 @@ public static class MeteringApi
     public static WebApplication MapMeteringApi(this WebApplication app)
     {
         app.UseMiddleware<ProblemMiddleware>();
+        // Routing after the problem middleware, so routing faults are answered as problems too.
+        app.UseRouting();
         app.MapHealthEndpoints();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapOpenApi("/openapi/{documentName}.json");

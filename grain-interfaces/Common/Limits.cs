@@ -36,10 +36,11 @@ public static class Limits
 
     /// <summary>
     /// Most open holds one account may have at once. A relay fleet holds one per in-flight model
-    /// call; 10,000 in flight on one account is far beyond any real fleet, and the bound keeps the
-    /// grain's memory and its activation load time small. Past it: 429.
+    /// call; 8,192 in flight on one account is far beyond any real fleet, and the bound keeps the
+    /// grain's memory and its activation load time small. It also keeps the sum of holds of
+    /// <see cref="MaxAmount"/> each inside a long, even on an unlimited account. Past it: 429.
     /// </summary>
-    public const int MaxOpenHoldsPerAccount = 10_000;
+    public const int MaxOpenHoldsPerAccount = 8_192;
 
     /// <summary>
     /// Most operations in one flush (one PostgreSQL transaction) of one account. At ~100 rows per

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Metering.GrainInterfaces.Common;
 
 namespace Metering.GrainInterfaces.Installs;
@@ -15,12 +16,15 @@ public sealed record TierQuota(
     [property: Id(3)] long? GeminiCapMonthly)
 {
     /// <summary>The counters this quota is measured against.</summary>
+    [JsonIgnore]
     public QuotaBasis Basis => Lifetime is not null ? QuotaBasis.Lifetime : QuotaBasis.Monthly;
 
     /// <summary>The credit limit on <see cref="Basis"/>'s counters; null when unlimited.</summary>
+    [JsonIgnore]
     public long? Limit => Lifetime ?? Monthly;
 
     /// <summary>The gemini cap on <see cref="Basis"/>'s counters; null when there is none.</summary>
+    [JsonIgnore]
     public long? GeminiCap => Basis == QuotaBasis.Lifetime ? GeminiCapLifetime : GeminiCapMonthly;
 
     /// <summary>The quota a tier has until an admin sets one, as the API contract states.</summary>

@@ -1,0 +1,22 @@
+using Metering.GrainInterfaces.Common;
+
+namespace Metering.Tests.Unit;
+
+public sealed class LimitsTests
+{
+    [Fact]
+    public void Bounds_AgreeWithEachOther()
+    {
+        // Finished entries are evicted from memory only once durable: the memory bound must be
+        // larger than everything that can be pending at once.
+        Assert.True(Limits.MaxRememberedOutcomes > Limits.MaxPendingOperations);
+        Assert.True(Limits.MaxPendingOperations >= Limits.MaxFlushBatch);
+        Assert.True(Limits.JournalEntriesLoadedAtActivation <= Limits.MaxRememberedOutcomes);
+        Assert.True(Limits.MinTtlSeconds <= Limits.DefaultTtlSeconds && Limits.DefaultTtlSeconds <= Limits.MaxTtlSeconds);
+        Assert.True(Limits.DefaultPageSize <= Limits.MaxPageSize);
+        Assert.True(Limits.MaxBodyBytes < Limits.MaxBatchBodyBytes);
+        Assert.True(Limits.MaxTtlSeconds >= Limits.RequestIdRetentionHours * 3600 / 24, "a hold may live as long as its key is remembered");
+        // 10^4 open holds of at most 10^15 each must not overflow a long.
+        Assert.True(Limits.MaxAmount <= long.MaxValue / (Limits.MaxOpenHoldsPerAccount + Limits.MaxFlushBatch));
+    }
+}
