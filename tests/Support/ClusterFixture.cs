@@ -1,0 +1,91 @@
+using Metering.ClientApi.Hosting;
+using Metering.Grains.Hosting;
+using Metering.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace Metering.Tests.Support;
+
+/// <summary>
+/// A two-silo Orleans test cluster on its own fresh database, with a fake clock every silo reads,
+/// and client-api hosted in-process on top of the cluster's client. Shared by the "cluster"
+/// collection, whose tests run one at a time (they move the clock and change tier quotas).
+/// </summary>
+public sealed class ClusterFixture(PostgresFixture postgres) : IAsyncLifetime
+{
+    public const string AdminKey = "admin-key";
+    public const string RelayKey = "relay-key";
+    public const string PrefixKey = "acme-key";
+
+    private const string ConnectionStringProperty = "MeteringTestConnectionString";
+
+    /// <summary>The clock of every silo: tests move it instead of sleeping.</summary>
+    public static FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public string ConnectionString { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    private WebApplication? _api;
+
+    public async ValueTask InitializeAsync()
+    {
+        ConnectionString = await MeteringDatabase.CreateAsync(postgres, "cluster");
+        var builder = new TestClusterBuilder(2);
+        builder.Properties[ConnectionStringProperty] = ConnectionString;
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+
+        var web = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        web.WebHost.UseTestServer();
+        web.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Metering:ApiKeys:admin:Key"] = AdminKey,
+            ["Metering:ApiKeys:admin:Scopes"] = "admin",
+            ["Metering:ApiKeys:relay:Key"] = RelayKey,
+            ["Metering:ApiKeys:relay:Scopes"] = "relay",
+            ["Metering:ApiKeys:acme:Key"] = PrefixKey,
+            ["Metering:ApiKeys:acme:Scopes"] = "relay",
+            ["Metering:ApiKeys:acme:IdPrefix"] = "acme-",
+        });
+        web.AddMeteringApi();
+        web.Services.AddSingleton(Cluster.Client);
+        web.Services.AddSingleton<IGrainFactory>(Cluster.Client);
+        _api = web.Build();
+        _api.MapMeteringApi();
+        await _api.StartAsync();
+        Http = _api.GetTestClient();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_api is not null)
+        {
+            await _api.DisposeAsync();
+        }
+
+        if (Cluster is not null)
+        {
+            await Cluster.StopAllSilosAsync();
+            await Cluster.DisposeAsync();
+        }
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            string connectionString = siloBuilder.Configuration[ConnectionStringProperty]
+                ?? throw new InvalidOperationException("the test cluster has no connection string");
+            siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
+            siloBuilder.AddMeteringGrains(connectionString);
+        }
+    }
+}
