@@ -176,7 +176,10 @@ cleanup() {
     local rc=$?
     ((CLEANING == 0)) || return 0
     CLEANING=1
-    trap '' INT TERM
+    # Finish the shutdown whatever happens now: a second Ctrl-C, a closed terminal or a broken
+    # stdout pipe (`dev-up.sh | tee`, whose tee Ctrl-C has killed) must not leave processes behind.
+    trap '' INT TERM HUP PIPE
+    set +e
     stop_app client-api "$API_PID" "$API_STOP_TIMEOUT"
     stop_app silo "$SILO_PID" "$SILO_STOP_TIMEOUT"
     if ((PG_STARTED == 1)); then
@@ -199,6 +202,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 # ---------------------------------------------------------------- start
 

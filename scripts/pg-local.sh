@@ -44,9 +44,10 @@ readonly POOL_SIZE=40
 readonly START_TIMEOUT=60
 readonly RECORD_NAME=pg-local.env
 
-log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+# Messages never fail the script: a closed stderr (e.g. a caller's pipe) must not stop a shutdown.
+log() { printf '%s: %s\n' "$PROG" "$*" >&2 2>/dev/null || true; }
 die() {
-    printf '%s: error: %s\n' "$PROG" "$*" >&2
+    printf '%s: error: %s\n' "$PROG" "$*" >&2 2>/dev/null || true
     exit 1
 }
 

@@ -50,8 +50,8 @@ public static class Limits
     public const int MaxFlushBatch = 512;
 
     /// <summary>
-    /// Most operations waiting behind the running flush of one account (queued writes, refusals
-    /// and reads that wait for the flush). Past it the account answers 503 and the caller retries;
+    /// Most staged writes of one account not yet durable (in the running flush and queued behind
+    /// it). Past it the account answers 503 and the caller retries;
     /// eight full batches is enough to absorb bursts without letting latency grow unbounded.
     /// </summary>
     public const int MaxPendingOperations = 8 * MaxFlushBatch;

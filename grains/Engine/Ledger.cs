@@ -111,6 +111,7 @@ internal sealed class Ledger<TAccount, TDetail>
             var (_, requestId) = _expiry.Min;
             var hold = _open[requestId];
             Forget(hold);
+            LedgerMetrics.HoldExpired(_kind.Name);
             _closed.Set(requestId, hold);
         }
     }
@@ -191,8 +192,10 @@ internal sealed class Ledger<TAccount, TDetail>
         var batch = _filling ??= new PendingBatch<TAccount>(Account);
         Account = accountAfter;
         batch.AccountAfter = accountAfter;
+        batch.LastAt = now;
         batch.Operations++;
         _pendingOperations++;
+        LedgerMetrics.PendingChanged(_kind.Name, 1);
 
         if (hold is not null)
         {
@@ -271,6 +274,7 @@ internal sealed class Ledger<TAccount, TDetail>
     private async Task FlushOneAsync(PendingBatch<TAccount> batch)
     {
         FlushOutcome outcome;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             CheckInvariants();
@@ -279,11 +283,12 @@ internal sealed class Ledger<TAccount, TDetail>
                 AccountId,
                 Version,
                 LedgerJson.Serialize(batch.AccountAfter),
-                batch.Journal.Count > 0 ? batch.Journal[^1].At : DateTimeOffset.UtcNow,
+                batch.LastAt,
                 batch.Journal,
                 [.. batch.Holds.Values],
                 batch.Extras.Count > 0 ? [.. _kind.ExtraCommands(AccountId, batch.Extras)] : []);
             outcome = await _store.FlushAsync(write);
+            LedgerMetrics.Flushed(_kind.Name, batch.Operations, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, outcome.Status.ToString());
         }
         catch (InvariantViolationException broken)
         {
@@ -292,6 +297,7 @@ internal sealed class Ledger<TAccount, TDetail>
         }
         catch (Exception error)
         {
+            LedgerMetrics.Flushed(_kind.Name, batch.Operations, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, "Failed");
             Die(new LedgerDeath(LedgerDeathReason.StorageFailed, error, []), batch);
             return;
         }
@@ -301,6 +307,7 @@ internal sealed class Ledger<TAccount, TDetail>
             case FlushStatus.Committed:
                 Version++;
                 _pendingOperations -= batch.Operations;
+                LedgerMetrics.PendingChanged(_kind.Name, -batch.Operations);
                 Invariant.Require(_pendingOperations >= 0, "pending operation count went negative");
                 batch.Succeed();
                 break;
@@ -324,6 +331,7 @@ internal sealed class Ledger<TAccount, TDetail>
         }
 
         IsDead = true;
+        LedgerMetrics.PendingChanged(_kind.Name, -_pendingOperations);
         var error = new LedgerUnavailableException($"write not committed: {death.Reason}", death.Error);
         current?.Fail(error);
         _flushing?.Fail(error);

@@ -27,31 +27,38 @@ internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store
     /// <summary>The clock, to the millisecond (the precision of every stored time).</summary>
     protected DateTimeOffset Now() => UtcCalendar.Now(clock);
 
-    /// <summary>The live ledger, loading it first if needed (after activation or a failed write).</summary>
-    protected Task<Ledger<TAccount, TDetail>> LedgerAsync()
+    /// <summary>The live ledger, loading it first if needed (after activation or a failed write).
+    /// Concurrent callers share one load.</summary>
+    protected async Task<Ledger<TAccount, TDetail>> LedgerAsync()
     {
         if (_ledger is { IsDead: false } live)
         {
-            return Task.FromResult(live);
+            return live;
         }
 
-        return _loading ??= LoadAsync();
+        var loading = _loading ??= LoadAsync();
+        try
+        {
+            return await loading;
+        }
+        finally
+        {
+            // Cleared by whoever sees it finish (never inside LoadAsync: a load that completes
+            // synchronously would clear it before it is even stored, and stay stuck).
+            if (ReferenceEquals(_loading, loading))
+            {
+                _loading = null;
+            }
+        }
     }
 
     private async Task<Ledger<TAccount, TDetail>> LoadAsync()
     {
-        try
-        {
-            var ledger = await Ledger<TAccount, TDetail>.LoadAsync(store, Kind, AccountId, Now(), [.. _knownReplays]);
-            ledger.Died += death => OnDied(ledger, death);
-            _knownReplays.Clear();
-            _ledger = ledger;
-            return ledger;
-        }
-        finally
-        {
-            _loading = null;
-        }
+        var ledger = await Ledger<TAccount, TDetail>.LoadAsync(store, Kind, AccountId, Now(), [.. _knownReplays]);
+        ledger.Died += death => OnDied(ledger, death);
+        _knownReplays.Clear();
+        _ledger = ledger;
+        return ledger;
     }
 
     private void OnDied(Ledger<TAccount, TDetail> ledger, LedgerDeath death)
@@ -79,7 +86,14 @@ internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store
     /// Runs an operation, mapping the faults that mean "nothing was acknowledged" to
     /// <see cref="Outcome.Unavailable"/>. Business outcomes are results, never exceptions.
     /// </summary>
-    protected async Task<T> Guard<T>(Func<Task<T>> operation, Func<Outcome, T> failed)
+    protected async Task<T> Guard<T>(string name, Func<Task<T>> operation, Func<Outcome, T> failed, Func<T, Outcome> outcomeOf)
+    {
+        var result = await GuardCore(operation, failed);
+        LedgerMetrics.Answered(Kind.Name, name, outcomeOf(result).ToString());
+        return result;
+    }
+
+    private async Task<T> GuardCore<T>(Func<Task<T>> operation, Func<Outcome, T> failed)
     {
         try
         {

@@ -20,6 +20,9 @@ internal sealed class PendingBatch<TAccount>
 
     public int Operations { get; set; }
 
+    /// <summary>The time of the last operation staged in this batch (the account row's updated_at).</summary>
+    public DateTimeOffset LastAt { get; set; }
+
     public List<JournalEntry> Journal { get; } = [];
 
     /// <summary>The last write per request: one statement may not touch a row twice.</summary>

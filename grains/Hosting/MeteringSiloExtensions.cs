@@ -9,6 +9,9 @@ namespace Metering.Grains.Hosting;
 /// <summary>Registers what the grains need on a silo, for the real silo and the test clusters alike.</summary>
 public static class MeteringSiloExtensions
 {
+    /// <summary>The meter and activity source name of the ledger, for telemetry setup.</summary>
+    public const string LedgerMeterName = Engine.LedgerMetrics.MeterName;
+
     /// <summary>
     /// The ledger's PostgreSQL data source and store, the system clock (unless one is registered
     /// already, as tests do), and the ADO.NET grain storage for configuration state, pinned to

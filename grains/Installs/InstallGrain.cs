@@ -23,19 +23,19 @@ internal sealed class InstallGrain(LedgerStore store, TimeProvider clock, ILogge
     protected override LedgerKind<InstallAccount, InstallHoldDetail> Kind => InstallLedgerKind.Instance;
 
     public Task<InstallReserveResult> Reserve(InstallReserveRequest request) =>
-        Guard(() => ReserveAsync(request), outcome => new InstallReserveResult(outcome));
+        Guard(Operations.Reserve, () => ReserveAsync(request), outcome => new InstallReserveResult(outcome), r => r.Outcome);
 
     public Task<InstallCommitResult> Commit(InstallCommitRequest request) =>
-        Guard(() => CommitAsync(request), outcome => new InstallCommitResult(outcome));
+        Guard(Operations.Commit, () => CommitAsync(request), outcome => new InstallCommitResult(outcome), r => r.Outcome);
 
     public Task<InstallReleaseResult> Release(string requestId) =>
-        Guard(() => ReleaseAsync(requestId), outcome => new InstallReleaseResult(outcome));
+        Guard(Operations.Release, () => ReleaseAsync(requestId), outcome => new InstallReleaseResult(outcome), r => r.Outcome);
 
     public Task<InstallReservationResult> GetReservation(string requestId) =>
-        Guard(() => GetReservationAsync(requestId), outcome => new InstallReservationResult(outcome));
+        Guard("get_reservation", () => GetReservationAsync(requestId), outcome => new InstallReservationResult(outcome), r => r.Outcome);
 
     public Task<InstallAccountResult> GetAccount() =>
-        Guard(GetAccountAsync, outcome => new InstallAccountResult(outcome));
+        Guard("get_account", GetAccountAsync, outcome => new InstallAccountResult(outcome), r => r.Outcome);
 
     private async Task<InstallReserveResult> ReserveAsync(InstallReserveRequest request)
     {
@@ -57,12 +57,13 @@ internal sealed class InstallGrain(LedgerStore store, TimeProvider clock, ILogge
         var hash = RequestHash.Of(request.Tier, request.HasHardware, request.Credits, request.TtlSeconds);
         if (ledger.KnownJournal(request.RequestId, Operations.Reserve) is { } earlier)
         {
+            // Both answers rest on the first call: give them only once it is durable.
+            await earlier.Durable;
             if (!earlier.Entry.BodyHash.AsSpan().SequenceEqual(hash))
             {
                 return new InstallReserveResult(Outcome.RequestIdConflict);
             }
 
-            await earlier.Durable;
             return new InstallReserveResult(Outcome.Replayed, LedgerJson.Deserialize<InstallReservation>(earlier.Entry.ResponseJson));
         }
 
@@ -75,6 +76,7 @@ internal sealed class InstallGrain(LedgerStore store, TimeProvider clock, ILogge
         ledger.Sweep(now);
         if (ledger.OpenHolds >= Limits.MaxOpenHoldsPerAccount)
         {
+            await ledger.WhenDurable();
             return new InstallReserveResult(Outcome.TooManyOpenReservations);
         }
 
@@ -173,12 +175,12 @@ internal sealed class InstallGrain(LedgerStore store, TimeProvider clock, ILogge
     {
         var earlier = ledger.KnownJournal(requestId, Operations.Commit);
         Invariant.Require(earlier is not null, $"committed hold {requestId} has no commit journal entry");
-        if (!earlier!.Entry.BodyHash.AsSpan().SequenceEqual(hash))
+        await earlier!.Durable;
+        if (!earlier.Entry.BodyHash.AsSpan().SequenceEqual(hash))
         {
             return new InstallCommitResult(Outcome.RequestIdConflict);
         }
 
-        await earlier.Durable;
         return new InstallCommitResult(Outcome.Replayed, LedgerJson.Deserialize<InstallCommitReceipt>(earlier.Entry.ResponseJson));
     }
 

@@ -9,10 +9,10 @@ public static class SiloTelemetry
     {
         services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
-                .AddMeter("Microsoft.Orleans", "Metering.Ledger", "Npgsql")
+                .AddMeter("Microsoft.Orleans", Metering.Grains.Hosting.MeteringSiloExtensions.LedgerMeterName, "Npgsql")
                 .AddPrometheusExporter())
             .WithTracing(tracing => tracing
-                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Metering.Ledger", "Npgsql"));
+                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", Metering.Grains.Hosting.MeteringSiloExtensions.LedgerMeterName, "Npgsql"));
         return services;
     }
 }

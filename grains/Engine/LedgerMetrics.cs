@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Metering.Grains.Engine;
+
+/// <summary>
+/// The ledger's instruments (meter <c>Metering.Ledger</c>): operations by account kind and outcome,
+/// flush batch size and latency, operations waiting to be durable, holds that expired. Enough for
+/// an operator to see whether the ledger keeps up.
+/// </summary>
+internal static class LedgerMetrics
+{
+    public const string MeterName = "Metering.Ledger";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    private static readonly Counter<long> Operations = Meter.CreateCounter<long>(
+        "metering.ledger.operations", "{operation}", "Account operations answered, by kind, operation and outcome");
+
+    private static readonly Histogram<int> FlushBatch = Meter.CreateHistogram<int>(
+        "metering.ledger.flush.batch_size", "{operation}", "Operations written by one flush (one transaction)");
+
+    private static readonly Histogram<double> FlushDuration = Meter.CreateHistogram<double>(
+        "metering.ledger.flush.duration", "ms", "Time of one flush transaction, by status");
+
+    private static readonly UpDownCounter<long> Pending = Meter.CreateUpDownCounter<long>(
+        "metering.ledger.pending", "{operation}", "Staged operations not yet durable");
+
+    private static readonly Counter<long> Expired = Meter.CreateCounter<long>(
+        "metering.ledger.holds.expired", "{hold}", "Holds that stopped counting because they expired");
+
+    public static void Answered(string kind, string operation, string outcome) =>
+        Operations.Add(1, new TagList { { "kind", kind }, { "operation", operation }, { "outcome", outcome } });
+
+    public static void Flushed(string kind, int operations, double milliseconds, string status)
+    {
+        FlushBatch.Record(operations, new KeyValuePair<string, object?>("kind", kind));
+        FlushDuration.Record(milliseconds, new TagList { { "kind", kind }, { "status", status } });
+    }
+
+    public static void PendingChanged(string kind, long delta) => Pending.Add(delta, new KeyValuePair<string, object?>("kind", kind));
+
+    public static void HoldExpired(string kind) => Expired.Add(1, new KeyValuePair<string, object?>("kind", kind));
+}
