@@ -60,7 +60,10 @@ internal sealed class LedgerStore(NpgsqlDataSource db)
 
     public NpgsqlDataSource DataSource => db;
 
-    public async Task<StoredAccount?> LoadAccountAsync(string kind, string accountId, CancellationToken ct = default)
+    public Task<StoredAccount?> LoadAccountAsync(string kind, string accountId, CancellationToken ct = default) =>
+        ClearPoolOnBrokenConnection(() => LoadAccountCoreAsync(kind, accountId, ct));
+
+    private async Task<StoredAccount?> LoadAccountCoreAsync(string kind, string accountId, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(SelectAccountSql);
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
@@ -69,7 +72,10 @@ internal sealed class LedgerStore(NpgsqlDataSource db)
         return await reader.ReadAsync(ct) ? new StoredAccount(reader.GetInt64(0), reader.GetString(1)) : null;
     }
 
-    public async Task<List<StoredHold>> LoadOpenHoldsAsync(string kind, string accountId, DateTimeOffset now, int max, CancellationToken ct = default)
+    public Task<List<StoredHold>> LoadOpenHoldsAsync(string kind, string accountId, DateTimeOffset now, int max, CancellationToken ct = default) =>
+        ClearPoolOnBrokenConnection(() => LoadOpenHoldsCoreAsync(kind, accountId, now, max, ct));
+
+    private async Task<List<StoredHold>> LoadOpenHoldsCoreAsync(string kind, string accountId, DateTimeOffset now, int max, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(SelectOpenHoldsSql);
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
@@ -79,7 +85,10 @@ internal sealed class LedgerStore(NpgsqlDataSource db)
         return await ReadHoldsAsync(cmd, ct);
     }
 
-    public async Task<StoredHold?> FindHoldAsync(string kind, string accountId, string requestId, CancellationToken ct = default)
+    public Task<StoredHold?> FindHoldAsync(string kind, string accountId, string requestId, CancellationToken ct = default) =>
+        ClearPoolOnBrokenConnection(() => FindHoldCoreAsync(kind, accountId, requestId, ct));
+
+    private async Task<StoredHold?> FindHoldCoreAsync(string kind, string accountId, string requestId, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(SelectHoldSql);
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
@@ -89,7 +98,10 @@ internal sealed class LedgerStore(NpgsqlDataSource db)
         return holds.Count == 0 ? null : holds[0];
     }
 
-    public async Task<List<JournalEntry>> LoadRecentJournalAsync(string kind, string accountId, int max, CancellationToken ct = default)
+    public Task<List<JournalEntry>> LoadRecentJournalAsync(string kind, string accountId, int max, CancellationToken ct = default) =>
+        ClearPoolOnBrokenConnection(() => LoadRecentJournalCoreAsync(kind, accountId, max, ct));
+
+    private async Task<List<JournalEntry>> LoadRecentJournalCoreAsync(string kind, string accountId, int max, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(SelectRecentJournalSql);
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
@@ -98,7 +110,10 @@ internal sealed class LedgerStore(NpgsqlDataSource db)
         return await ReadJournalAsync(cmd, ct);
     }
 
-    public async Task<JournalEntry?> FindJournalAsync(string kind, string accountId, string key, string operation, CancellationToken ct = default)
+    public Task<JournalEntry?> FindJournalAsync(string kind, string accountId, string key, string operation, CancellationToken ct = default) =>
+        ClearPoolOnBrokenConnection(() => FindJournalCoreAsync(kind, accountId, key, operation, ct));
+
+    private async Task<JournalEntry?> FindJournalCoreAsync(string kind, string accountId, string key, string operation, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(SelectJournalSql);
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
@@ -114,7 +129,28 @@ internal sealed class LedgerStore(NpgsqlDataSource db)
     /// journal, then the holds, then the kind's own rows; all statements go in one round trip.
     /// Database errors propagate (the caller fails the batch and reloads).
     /// </summary>
-    public async Task<FlushOutcome> FlushAsync(FlushBatch batch, CancellationToken ct = default)
+    public Task<FlushOutcome> FlushAsync(FlushBatch batch, CancellationToken ct = default) =>
+        ClearPoolOnBrokenConnection(() => FlushCoreAsync(batch, ct));
+
+    /// <summary>
+    /// When a connection broke or the server shut down, every pooled connection is likely dead
+    /// too: drop them, so the retry that follows the 503 starts on a fresh one instead of failing
+    /// once per pooled connection.
+    /// </summary>
+    private async Task<T> ClearPoolOnBrokenConnection<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (NpgsqlException error) when (error is not PostgresException || ((PostgresException)error).SqlState.StartsWith("57P", StringComparison.Ordinal))
+        {
+            db.Clear();
+            throw;
+        }
+    }
+
+    private async Task<FlushOutcome> FlushCoreAsync(FlushBatch batch, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);

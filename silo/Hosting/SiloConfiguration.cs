@@ -18,6 +18,7 @@ public static class SiloConfiguration
             silo.Configure<SiloOptions>(o => o.SiloName = name);
         }
 
+        silo.Services.Configure<ClusterMembershipOptions>(settings.Membership);
         silo.ConfigureEndpoints(
             settings.AdvertisedAddress, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: settings.ListenOnAnyAddress);
         silo.UseAdoNetClustering(o =>

@@ -15,7 +15,8 @@ public sealed record SiloSettings(
     IPAddress AdvertisedAddress,
     bool ListenOnAnyAddress,
     string? SiloName,
-    TimeSpan ShutdownTimeout)
+    TimeSpan ShutdownTimeout,
+    IConfigurationSection Membership)
 {
     public static SiloSettings From(IConfiguration config)
     {
@@ -34,6 +35,9 @@ public sealed record SiloSettings(
             // On a laptop, listen on loopback only; in a pod, on every address of the pod.
             ListenOnAnyAddress: podIp is not null,
             config["POD_NAME"] ?? config["Orleans:SiloName"],
-            TimeSpan.FromSeconds(config.GetValue("Orleans:ShutdownTimeoutSeconds", 45)));
+            TimeSpan.FromSeconds(config.GetValue("Orleans:ShutdownTimeoutSeconds", 45)),
+            // Optional failure-detection tuning (ClusterMembershipOptions: ProbeTimeout,
+            // NumMissedProbesLimit, NumVotesForDeathDeclaration, ...); Orleans' defaults otherwise.
+            config.GetSection("Orleans:Membership"));
     }
 }

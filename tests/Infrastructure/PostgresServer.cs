@@ -72,6 +72,14 @@ public sealed class PostgresServer : IAsyncDisposable
         return new PostgresServer(script, dir, connectionString);
     }
 
+    /// <summary>Stops the server, keeping its data (for tests of an unreachable database).</summary>
+    public Task StopAsync(CancellationToken ct = default) =>
+        RunScriptAsync(_script, ["stop", ClusterDirectory], DestroyTimeout, ct);
+
+    /// <summary>Starts the server again on the same port with the same data.</summary>
+    public Task StartAgainAsync(CancellationToken ct = default) =>
+        RunScriptAsync(_script, ["start", ClusterDirectory, "--fast"], StartTimeout, ct);
+
     /// <summary>
     /// Creates an empty database named <paramref name="name"/> (lower-case letters, digits and
     /// underscores, at most 63 characters, not starting with a digit) and returns its connection string.

@@ -1,0 +1,208 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Metering.GrainInterfaces.Common;
+using Metering.GrainInterfaces.Installs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+
+namespace Metering.Tests.EndToEnd;
+
+/// <summary>
+/// The system as an operator starts it: silo and client-api processes configured as API.md
+/// "Running it" says, PostgreSQL underneath. Slow (processes start), so few and broad.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class RunningSystemTests(RunningSystem system)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ParallelHttpReserves_ThroughTwoSilos_NeverPassTheQuota()
+    {
+        string install = $"e2e-hot-{Guid.NewGuid():N}";
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 400).Select(async i =>
+        {
+            using var response = await Post($"/v1/installs/{install}/reservations", $$"""{"requestId":"r{{i}}","tier":"core","hasHardware":false}""");
+            return response.StatusCode;
+        }));
+        var account = await GetJson($"/v1/installs/{install}");
+
+        Assert.Equal(100, statuses.Count(s => s == HttpStatusCode.Created));
+        Assert.Equal(300, statuses.Count(s => s == HttpStatusCode.PaymentRequired));
+        Assert.Equal(100, account.GetProperty("reserved").GetInt64());
+        Assert.Equal(0, account.GetProperty("remaining").GetInt64());
+    }
+
+    [Fact]
+    public async Task AnotherDotnetService_CallsTheInstallGrainThroughAnOrleansClient()
+    {
+        using var host = await StartOrleansClientAsync();
+        var grains = host.Services.GetRequiredService<IClusterClient>();
+        string id = $"e2e-client-{Guid.NewGuid():N}";
+
+        var reserve = await RetryUnavailable(() => grains.GetGrain<IInstallGrain>(id).Reserve(new InstallReserveRequest("r1", Tier.Pro, true, 10)), r => r.Outcome);
+        var commit = await grains.GetGrain<IInstallGrain>(id).Commit(new InstallCommitRequest("r1", Credits: 8));
+        var overHttp = await GetJson($"/v1/installs/{id}");
+
+        Assert.Equal(Outcome.Created, reserve.Outcome);
+        Assert.Equal(Outcome.Ok, commit.Outcome);
+        Assert.Equal(992, commit.Receipt!.Remaining);
+        Assert.Equal(8, overHttp.GetProperty("monthlyConsumed").GetInt64()); // same ledger over both surfaces
+        await host.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task SiloKilled_AfterAcknowledgements_LosesNothing()
+    {
+        // Several installs, so that some surely live on the silo that is killed.
+        string[] ids = [.. Enumerable.Range(0, 8).Select(i => $"e2e-crash-{i}-{Guid.NewGuid():N}")];
+        foreach (string id in ids)
+        {
+            for (int i = 0; i < 6; i++)
+            {
+                using var reserve = await Post($"/v1/installs/{id}/reservations", $$"""{"requestId":"r{{i}}","tier":"core","hasHardware":false,"credits":2}""");
+                Assert.Equal(HttpStatusCode.Created, reserve.StatusCode);
+                if (i % 2 == 0)
+                {
+                    using var commit = await Post($"/v1/installs/{id}/reservations/r{i}/commit", """{"credits":3}""");
+                    Assert.Equal(HttpStatusCode.OK, commit.StatusCode);
+                }
+            }
+        }
+
+        await system.KillOneSiloAsync();
+        using var host = await StartOrleansClientAsync();
+        var grains = host.Services.GetRequiredService<IClusterClient>();
+        foreach (string id in ids)
+        {
+            var account = await ReadAfterFailoverAsync(grains.GetGrain<IInstallGrain>(id));
+            Assert.Equal(3 * 3, account.LifetimeConsumed); // every acknowledged commit
+            Assert.Equal(3 * 2, account.Reserved);          // every acknowledged, open hold
+        }
+
+        await host.StopAsync(Ct);
+        await system.StartSiloAsync(); // leave two silos for the other tests
+    }
+
+    /// <summary>Until the dead silo is declared dead, calls routed to it fail; a caller retries.</summary>
+    private static async Task<InstallAccountView> ReadAfterFailoverAsync(IInstallGrain install)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var result = await install.GetAccount().WaitAsync(TimeSpan.FromSeconds(5), Ct);
+                if (result.Outcome == Outcome.Ok)
+                {
+                    return result.Account!;
+                }
+            }
+            catch (Exception error) when (error is TimeoutException or OrleansException && attempt < 30)
+            {
+                // The directory still points at the dead silo.
+            }
+
+            await Task.Delay(1000, Ct);
+        }
+    }
+
+    [Fact]
+    public async Task PostgresDown_Answers503AndChangesNothing_ThenRecovers()
+    {
+        using var host = await StartOrleansClientAsync();
+        var grains = host.Services.GetRequiredService<IClusterClient>();
+        string id = $"e2e-pgdown-{Guid.NewGuid():N}";
+        var install = grains.GetGrain<IInstallGrain>(id);
+        Assert.Equal(Outcome.Created, (await install.Reserve(new InstallReserveRequest("before", Tier.Core, false, 5))).Outcome);
+
+        await system.Postgres.StopAsync(Ct);
+        InstallReserveResult down;
+        try
+        {
+            down = await install.Reserve(new InstallReserveRequest("during", Tier.Core, false, 7));
+        }
+        finally
+        {
+            await system.Postgres.StartAgainAsync(Ct);
+        }
+
+        InstallReserveResult retried = new(Outcome.Unavailable);
+        for (int attempt = 0; attempt < 40 && retried.Outcome == Outcome.Unavailable; attempt++)
+        {
+            retried = await install.Reserve(new InstallReserveRequest("during", Tier.Core, false, 7));
+            if (retried.Outcome == Outcome.Unavailable)
+            {
+                await Task.Delay(250, Ct);
+            }
+        }
+
+        var account = (await install.GetAccount()).Account!;
+        Assert.Equal(Outcome.Unavailable, down.Outcome);
+        Assert.Equal(Outcome.Created, retried.Outcome); // the 503 acknowledged nothing: the retry is new
+        Assert.Equal(12, account.Reserved);
+        await host.StopAsync(Ct);
+    }
+
+    /// <summary>Unavailable acknowledged nothing: retry with the same request, as a caller should.</summary>
+    private static async Task<T> RetryUnavailable<T>(Func<Task<T>> call, Func<T, Outcome> outcome)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var result = await call();
+            if (outcome(result) != Outcome.Unavailable || attempt == 5)
+            {
+                return result;
+            }
+
+            await Task.Delay(200 * attempt, Ct);
+        }
+    }
+
+    private async Task<IHost> StartOrleansClientAsync()
+    {
+        // Connections pooled before a PostgreSQL restart are dead; start this client on fresh ones.
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        var builder = Host.CreateApplicationBuilder();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = system.ClusterId;
+                o.ServiceId = "metering";
+            });
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = system.ConnectionString;
+            });
+        });
+        var host = builder.Build();
+        await host.StartAsync(Ct);
+        return host;
+    }
+
+    /// <summary>Posts as a relay does: a 503 acknowledged nothing, so it is retried with the same body.</summary>
+    private async Task<HttpResponseMessage> Post(string path, string json)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var response = await system.Http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 5)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            await Task.Delay(200 * attempt, Ct);
+        }
+    }
+
+    private async Task<JsonElement> GetJson(string path)
+    {
+        string text = await system.Http.GetStringAsync(path, Ct);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+}
