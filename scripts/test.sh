@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test: unit, engine, cluster, HTTP and end-to-end. The tests start their own
+# throwaway PostgreSQL (scripts/pg-local.sh, under a temp folder) and stop it afterwards, so
+# nothing needs to be running first. Extra arguments go to `dotnet test` (e.g. --filter Http).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v dotnet >/dev/null || { echo "test.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
+
+echo "==> building (Release)" >&2
+dotnet build Metering.sln -c Release -nologo -clp:ErrorsOnly
+
+echo "==> running tests" >&2
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test Metering.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One plain closing line: "N passed, N failed, N skipped", from the runner's summary block
+# ("Total tests: N" followed by "Passed: N", "Failed: N", "Skipped: N" lines).
+count() { awk -v key="$1" '/^Total tests:/ {seen=1} seen && $1 == key":" {n=$2} END {print n+0}' "$log"; }
+if grep -q '^Total tests:' "$log"; then
+    echo "$(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
+else
+    echo "test.sh: the test runner printed no summary" >&2
+    [[ $status -ne 0 ]] || status=1
+fi
+exit "$status"
