@@ -16,7 +16,7 @@ using (var loggerFactory = LoggerFactory.Create(logging => logging.AddConsole())
 
 builder.Host.UseOrleans(silo => silo.ConfigureMeteringSilo(settings));
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
-builder.Services.AddMeteringTelemetry();
+builder.Services.AddMeteringTelemetry(builder.Configuration);
 builder.Services.AddSingleton(settings);
 
 var app = builder.Build();

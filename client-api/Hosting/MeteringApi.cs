@@ -1,3 +1,4 @@
+using OpenTelemetry;
 using Metering.ClientApi.Auth;
 using Metering.ClientApi.Endpoints;
 using Metering.GrainInterfaces.Common;
@@ -23,7 +24,14 @@ public static class MeteringApi
         var keys = ApiKeyRing.FromConfiguration(builder.Configuration);
         builder.Services.AddSingleton(keys);
         builder.Services.AddOpenApi();
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry();
+        // Traces (HTTP → grain call → SQL) are exported only where a collector is configured.
+        if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 })
+        {
+            telemetry.UseOtlpExporter();
+        }
+
+        telemetry
             .WithMetrics(metrics => metrics
                 .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.Orleans")
                 .AddPrometheusExporter())

@@ -1,3 +1,4 @@
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
 namespace Metering.Silo.Hosting;
@@ -5,9 +6,16 @@ namespace Metering.Silo.Hosting;
 /// <summary>Metrics (Orleans', the ledger's, Npgsql's) for Prometheus, and trace sources for an exporter.</summary>
 public static class SiloTelemetry
 {
-    public static IServiceCollection AddMeteringTelemetry(this IServiceCollection services)
+    public static IServiceCollection AddMeteringTelemetry(this IServiceCollection services, IConfiguration config)
     {
-        services.AddOpenTelemetry()
+        var telemetry = services.AddOpenTelemetry();
+        // Traces (HTTP → grain call → SQL) are exported only where a collector is configured.
+        if (config["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 })
+        {
+            telemetry.UseOtlpExporter();
+        }
+
+        telemetry
             .WithMetrics(metrics => metrics
                 .AddMeter("Microsoft.Orleans", Metering.Grains.Hosting.MeteringSiloExtensions.LedgerMeterName, "Npgsql")
                 .AddPrometheusExporter())

@@ -240,6 +240,18 @@ public sealed class InstallGrainTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TierQuotas_AreStoredDurably()
+    {
+        var quotas = Grains.GetGrain<ITierQuotasGrain>(ITierQuotasGrain.Key);
+        var quota = new TierQuota(null, 777, null, 70);
+
+        await quotas.Set(Tier.Pro, quota);
+        await Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, TestContext.Current.CancellationToken);
+
+        Assert.Equal(quota, (await quotas.Get()).Pro);
+    }
+
+    [Fact]
     public async Task TierInReservation_BecomesTheInstallsTier()
     {
         var install = Install(NewId("tier"));

@@ -7,7 +7,7 @@ namespace Metering.Tests.EndToEnd;
 /// A silo or client-api started as a real process, the way API.md "Running it" says (its built
 /// dll, configuration in environment variables). Output is kept to explain failures.
 /// </summary>
-internal sealed class AppProcess : IAsyncDisposable
+public sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
@@ -21,6 +21,11 @@ internal sealed class AppProcess : IAsyncDisposable
     public string Name { get; }
 
     public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>The silo-to-silo port, for silos.</summary>
+    public int SiloPort { get; set; }
 
     public string OutputTail => string.Join(Environment.NewLine, _output.TakeLast(60));
 
@@ -83,6 +88,14 @@ internal sealed class AppProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"{Name} was not ready at {url} within {timeout}:{Environment.NewLine}{OutputTail}");
+    }
+
+    /// <summary>Sends SIGTERM, as Kubernetes or Ctrl-C would, and waits for the process to exit.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        await _process.WaitForExitAsync().WaitAsync(timeout);
     }
 
     /// <summary>Kills the process at once (SIGKILL): no graceful shutdown, as in a crash.</summary>

@@ -28,6 +28,7 @@ public sealed class RunningSystem : IAsyncLifetime
     {
         Postgres = await PostgresServer.StartAsync();
         ConnectionString = await Postgres.CreateDatabaseAsync("e2e");
+        // Two silos starting at once also race to migrate the schema.
         await Task.WhenAll(StartSiloAsync(), StartSiloAsync());
 
         int apiPort = FreePort.Next();
@@ -49,14 +50,15 @@ public sealed class RunningSystem : IAsyncLifetime
     }
 
     /// <summary>Starts one more silo process and waits until it is an active member.</summary>
-    public async Task StartSiloAsync()
+    public async Task<AppProcess> StartSiloAsync()
     {
         int httpPort = FreePort.Next();
+        int siloPort = FreePort.Next();
         var silo = AppProcess.Start($"silo-{_silos.Count}", "silo", new Dictionary<string, string>
         {
             ["ConnectionStrings__Metering"] = ConnectionString,
             ["Orleans__ClusterId"] = ClusterId,
-            ["Orleans__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             // Detect crashed silos in seconds rather than Orleans' production defaults.
             ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
@@ -68,8 +70,10 @@ public sealed class RunningSystem : IAsyncLifetime
             _silos.Add(silo);
         }
 
+        silo.SiloPort = siloPort;
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         await silo.WaitReadyAsync(probe, $"http://127.0.0.1:{httpPort}/readyz", StartTimeout);
+        return silo;
     }
 
     /// <summary>Kills the oldest live silo at once (SIGKILL), as a crash.</summary>

@@ -110,6 +110,21 @@ public sealed class RunningSystemTests(RunningSystem system)
     }
 
     [Fact]
+    public async Task Silo_OnSigterm_LeavesTheClusterGracefully()
+    {
+        var silo = await system.StartSiloAsync();
+
+        await silo.TerminateAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, silo.ExitCode);
+        await using var db = Npgsql.NpgsqlDataSource.Create(system.ConnectionString);
+        await using var cmd = db.CreateCommand("SELECT status FROM OrleansMembershipTable WHERE deploymentid = $1 AND port = $2");
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = system.ClusterId });
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter<int> { TypedValue = silo.SiloPort });
+        Assert.Equal(6, Convert.ToInt32(await cmd.ExecuteScalarAsync(Ct))); // 6 = Dead: it said goodbye
+    }
+
+    [Fact]
     public async Task PostgresDown_Answers503AndChangesNothing_ThenRecovers()
     {
         using var host = await StartOrleansClientAsync();
@@ -120,9 +135,19 @@ public sealed class RunningSystemTests(RunningSystem system)
 
         await system.Postgres.StopAsync(Ct);
         InstallReserveResult down;
+        HttpStatusCode overHttp;
+        string? code;
+        HttpStatusCode ready;
         try
         {
             down = await install.Reserve(new InstallReserveRequest("during", Tier.Core, false, 7));
+            using var response = await system.Http.PostAsync(
+                $"/v1/installs/{id}/reservations",
+                new StringContent("""{"requestId":"http-during","tier":"core","hasHardware":false}""", Encoding.UTF8, "application/json"), Ct);
+            overHttp = response.StatusCode;
+            code = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("code").GetString();
+            using var readyz = await system.Http.GetAsync("/readyz", Ct);
+            ready = readyz.StatusCode;
         }
         finally
         {
@@ -141,6 +166,9 @@ public sealed class RunningSystemTests(RunningSystem system)
 
         var account = (await install.GetAccount()).Account!;
         Assert.Equal(Outcome.Unavailable, down.Outcome);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, overHttp);
+        Assert.Equal("unavailable", code);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready);
         Assert.Equal(Outcome.Created, retried.Outcome); // the 503 acknowledged nothing: the retry is new
         Assert.Equal(12, account.Reserved);
         await host.StopAsync(Ct);
