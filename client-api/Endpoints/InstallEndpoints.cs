@@ -26,12 +26,7 @@ internal static class InstallEndpoints
 
     private static async Task<IResult> Reserve(HttpContext http, string installId, ApiKeyRing keys, IGrainFactory grains)
     {
-        if (Access.Check(http, keys, Scope.Relay, "installId", installId) is { } denied)
-        {
-            return denied;
-        }
-
-        var (fields, problem) = await JsonBody.ReadAsync(http.Request, Limits.MaxBodyBytes);
+        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, "installId", installId);
         if (problem is not null)
         {
             return problem;
@@ -43,10 +38,9 @@ internal static class InstallEndpoints
         bool? hasHardware = body.Boolean("hasHardware", required: true);
         long credits = body.Integer("credits", required: false) ?? 1;
         long ttl = body.Integer("ttlSeconds", required: false, Limits.MinTtlSeconds, Limits.MaxTtlSeconds) ?? Limits.DefaultTtlSeconds;
-        body.RejectUnknown();
-        if (!body.Errors.IsEmpty)
+        if (RequestGate.Close(body) is { } invalid)
         {
-            return ApiProblems.Invalid(body.Errors);
+            return invalid;
         }
 
         var request = new InstallReserveRequest(requestId!, tier!.Value, hasHardware!.Value, credits, (int)ttl);
@@ -58,17 +52,7 @@ internal static class InstallEndpoints
 
     private static async Task<IResult> Commit(HttpContext http, string installId, string requestId, ApiKeyRing keys, IGrainFactory grains)
     {
-        if (Access.Check(http, keys, Scope.Relay, "installId", installId) is { } denied)
-        {
-            return denied;
-        }
-
-        if (!Identifier.IsValid(requestId))
-        {
-            return ApiProblems.Invalid("requestId", Identifier.Rule);
-        }
-
-        var (fields, problem) = await JsonBody.ReadAsync(http.Request, Limits.MaxBodyBytes, emptyIsObject: true);
+        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, "installId", installId, requestId, emptyIsObject: true);
         if (problem is not null)
         {
             return problem;
@@ -77,10 +61,9 @@ internal static class InstallEndpoints
         using var body = fields!;
         var backend = body.Enum<Backend>("backend", required: false);
         long? credits = body.Integer("credits", required: false);
-        body.RejectUnknown();
-        if (!body.Errors.IsEmpty)
+        if (RequestGate.Close(body) is { } invalid)
         {
-            return ApiProblems.Invalid(body.Errors);
+            return invalid;
         }
 
         var result = await grains.GetGrain<IInstallGrain>(installId).Commit(new InstallCommitRequest(requestId, backend, credits));
@@ -89,27 +72,16 @@ internal static class InstallEndpoints
 
     private static async Task<IResult> Release(HttpContext http, string installId, string requestId, ApiKeyRing keys, IGrainFactory grains)
     {
-        if (Access.Check(http, keys, Scope.Relay, "installId", installId) is { } denied)
-        {
-            return denied;
-        }
-
-        if (!Identifier.IsValid(requestId))
-        {
-            return ApiProblems.Invalid("requestId", Identifier.Rule);
-        }
-
-        var (fields, problem) = await JsonBody.ReadAsync(http.Request, Limits.MaxBodyBytes, emptyIsObject: true);
+        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, "installId", installId, requestId, emptyIsObject: true);
         if (problem is not null)
         {
             return problem;
         }
 
         using var body = fields!;
-        body.RejectUnknown();
-        if (!body.Errors.IsEmpty)
+        if (RequestGate.Close(body) is { } invalid)
         {
-            return ApiProblems.Invalid(body.Errors);
+            return invalid;
         }
 
         var result = await grains.GetGrain<IInstallGrain>(installId).Release(requestId);
@@ -175,10 +147,9 @@ internal static class InstallEndpoints
         long? monthly = body.Integer("monthly", required: false, nullable: true);
         long? geminiCapLifetime = body.Integer("geminiCapLifetime", required: false, nullable: true);
         long? geminiCapMonthly = body.Integer("geminiCapMonthly", required: false, nullable: true);
-        body.RejectUnknown();
-        if (!body.Errors.IsEmpty)
+        if (RequestGate.Close(body) is { } invalid)
         {
-            return ApiProblems.Invalid(body.Errors);
+            return invalid;
         }
 
         var quota = new TierQuota(lifetime, monthly, geminiCapLifetime, geminiCapMonthly);

@@ -24,19 +24,8 @@ internal sealed class JsonFields : IDisposable
 
     public string? Identifier(string name, bool required = true)
     {
-        if (!TryGet(name, required, out var value))
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            Errors.Add(name, "must be a string");
-            return null;
-        }
-
-        string text = value.GetString()!;
-        if (!GrainInterfaces.Common.Identifier.IsValid(text))
+        string? text = String(name, required);
+        if (text is not null && !GrainInterfaces.Common.Identifier.IsValid(text))
         {
             Errors.Add(name, GrainInterfaces.Common.Identifier.Rule);
             return null;
@@ -47,18 +36,12 @@ internal sealed class JsonFields : IDisposable
 
     public string? Text(string name, bool required, int maxLength)
     {
-        if (!TryGet(name, required, out var value))
+        string? text = String(name, required);
+        if (text is null)
         {
             return null;
         }
 
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            Errors.Add(name, "must be a string");
-            return null;
-        }
-
-        string text = value.GetString()!;
         if (text.Contains('\0', StringComparison.Ordinal))
         {
             Errors.Add(name, "must not contain a NUL character");
@@ -72,6 +55,22 @@ internal sealed class JsonFields : IDisposable
         }
 
         return text;
+    }
+
+    private string? String(string name, bool required)
+    {
+        if (!TryGet(name, required, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            Errors.Add(name, "must be a string");
+            return null;
+        }
+
+        return value.GetString()!;
     }
 
     /// <summary>An integer from <paramref name="min"/> to <paramref name="max"/>; null when absent (and not required) or invalid.</summary>
