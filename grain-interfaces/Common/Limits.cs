@@ -66,6 +66,19 @@ public static class Limits
     /// retries right after a failover are answered from memory.</summary>
     public const int JournalEntriesLoadedAtActivation = 2_000;
 
+    /// <summary>Longest label (a pool's usage type, a model name), in characters.</summary>
+    public const int MaxLabelLength = 128;
+
+    /// <summary>Longest free-text note (a grant's note), in characters.</summary>
+    public const int MaxNoteLength = 1024;
+
+    /// <summary>
+    /// Largest <c>callDetails</c> of a pool call, in bytes of JSON: enough for request metadata
+    /// (ids, parameters, a short prompt summary), small enough that an audit page of
+    /// <see cref="MaxPageSize"/> records stays a few MiB at most.
+    /// </summary>
+    public const int MaxCallDetailsBytes = 4 * 1024;
+
     /// <summary>How long request keys are guaranteed to be remembered, in hours (the contract says at least 24).</summary>
     public const int RequestIdRetentionHours = 24;
 }

@@ -64,6 +64,60 @@ public sealed class ValidationErrors
         }
     }
 
+    /// <summary>
+    /// Adds an error when free text is missing (if required), empty, longer than
+    /// <paramref name="maxLength"/> characters, or holds a control character (NUL included).
+    /// </summary>
+    public void RequireText(string field, string? value, int maxLength, bool required)
+    {
+        if (value is null)
+        {
+            if (required)
+            {
+                Add(field, "is required");
+            }
+
+            return;
+        }
+
+        if (value.Length == 0 || value.Length > maxLength)
+        {
+            Add(field, $"must be 1 to {maxLength} characters");
+        }
+        else if (value.Any(char.IsControl))
+        {
+            Add(field, "must not contain control characters (NUL included)");
+        }
+    }
+
+    /// <summary>Adds an error when call details are not one JSON value of at most <see cref="Limits.MaxCallDetailsBytes"/> bytes.</summary>
+    public void RequireCallDetails(string field, string? json)
+    {
+        if (json is null)
+        {
+            return;
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(json) > Limits.MaxCallDetailsBytes)
+        {
+            Add(field, $"must be at most {Limits.MaxCallDetailsBytes} bytes of JSON");
+            return;
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json, new System.Text.Json.JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 32 });
+            if (json.Contains('\0', StringComparison.Ordinal) || json.Contains("\\u0000", StringComparison.Ordinal))
+            {
+                Add(field, "must not contain a NUL character");
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            Add(field, "must be valid JSON (no duplicate properties, depth at most 32)");
+        }
+    }
+
     /// <summary>Null when empty, so results carry errors only when there are some.</summary>
     public ValidationErrors? OrNull() => IsEmpty ? null : this;
 }

@@ -65,6 +65,17 @@ internal sealed class Ledger<TAccount, TDetail>
     /// <summary>The sum held by open holds with this tag, as of the last <see cref="Sweep"/>.</summary>
     public long ReservedFor(string tag) => _reservedByTag.GetValueOrDefault(tag);
 
+    /// <summary>
+    /// The reserved total (or one tag's, when <paramref name="tag"/> is given) as it will be once
+    /// <paramref name="hold"/> stops counting: what a commit or release answers as the balance.
+    /// </summary>
+    public long ReservedWithout(Hold<TDetail> hold, string? tag = null)
+    {
+        long total = tag is null ? Reserved : ReservedFor(tag);
+        bool counted = _open.ContainsKey(hold.RequestId) && (tag is null || hold.Tag == tag);
+        return counted ? total - hold.Amount : total;
+    }
+
     /// <summary>The open holds, for reads that need more than the totals.</summary>
     public IEnumerable<Hold<TDetail>> OpenHoldsSnapshot => _open.Values;
 

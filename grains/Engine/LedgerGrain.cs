@@ -117,6 +117,64 @@ internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store
         }
     }
 
+    /// <summary>
+    /// The reads a commit or release needs before its synchronous step: the hold (memory, else
+    /// PostgreSQL) and, when that hold is already closed by this operation, its journal entry.
+    /// </summary>
+    protected static async Task<Hold<TDetail>?> FindForSettleAsync(Ledger<TAccount, TDetail> ledger, string requestId, string operation, DateTimeOffset now)
+    {
+        var found = await ledger.FindHoldAsync(requestId, now);
+        var closedByThis = operation == Operations.Commit ? ReservationState.Committed : ReservationState.Released;
+        if (found?.State == closedByThis)
+        {
+            await ledger.FindJournalAsync(requestId, operation);
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// The synchronous check of a commit or release: unknown → not found; closed by this operation
+    /// → the earlier answer; closed by the other → not open; else the hold to settle (open or
+    /// expired: a commit after expiry is still recorded, late).
+    /// </summary>
+    protected static SettleCheck<TDetail> CheckSettle(Ledger<TAccount, TDetail> ledger, Hold<TDetail>? found, string requestId, string operation)
+    {
+        var hold = ledger.KnownHold(requestId) ?? found;
+        if (hold is null)
+        {
+            return new SettleCheck<TDetail>(Outcome.NotFound, null, null);
+        }
+
+        var closedByThis = operation == Operations.Commit ? ReservationState.Committed : ReservationState.Released;
+        if (hold.State == closedByThis)
+        {
+            var earlier = ledger.KnownJournal(requestId, operation);
+            Invariant.Require(earlier is not null, $"hold {requestId} was closed by {operation} without a journal entry");
+            return new SettleCheck<TDetail>(null, earlier, hold);
+        }
+
+        return hold.State == ReservationState.Reserved
+            ? new SettleCheck<TDetail>(null, null, hold)
+            : new SettleCheck<TDetail>(Outcome.ReservationNotOpen, null, hold);
+    }
+
+    /// <summary>Validation of the grain's own key, for every method.</summary>
+    protected ValidationErrors? InvalidKey(string field)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireIdentifier(field, AccountId);
+        return errors.OrNull();
+    }
+
+    /// <summary>Validation of a requestId argument.</summary>
+    protected static ValidationErrors? RequestIdErrors(string requestId)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireIdentifier("requestId", requestId);
+        return errors.OrNull();
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_ledger is { } ledger)

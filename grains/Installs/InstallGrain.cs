@@ -39,7 +39,7 @@ internal sealed class InstallGrain(LedgerStore store, TimeProvider clock, ILogge
 
     private async Task<InstallReserveResult> ReserveAsync(InstallReserveRequest request)
     {
-        var errors = InvalidKey() ?? request.Validate();
+        var errors = InvalidKey("installId") ?? request.Validate();
         if (errors is not null)
         {
             return new InstallReserveResult(Outcome.InvalidRequest, Errors: errors);
@@ -57,14 +57,8 @@ internal sealed class InstallGrain(LedgerStore store, TimeProvider clock, ILogge
         var hash = RequestHash.Of(request.Tier, request.HasHardware, request.Credits, request.TtlSeconds);
         if (ledger.KnownJournal(request.RequestId, Operations.Reserve) is { } earlier)
         {
-            // Both answers rest on the first call: give them only once it is durable.
-            await earlier.Durable;
-            if (!earlier.Entry.BodyHash.AsSpan().SequenceEqual(hash))
-            {
-                return new InstallReserveResult(Outcome.RequestIdConflict);
-            }
-
-            return new InstallReserveResult(Outcome.Replayed, LedgerJson.Deserialize<InstallReservation>(earlier.Entry.ResponseJson));
+            var (replayed, first) = await Replies.ReplayAsync<InstallReservation>(earlier, hash);
+            return new InstallReserveResult(replayed, first);
         }
 
         Invariant.Require(ledger.KnownHold(request.RequestId) is null, $"hold {request.RequestId} exists without its reserve journal entry");
@@ -106,7 +100,7 @@ internal sealed class InstallGrain(LedgerStore store, TimeProvider clock, ILogge
 
     private async Task<InstallCommitResult> CommitAsync(InstallCommitRequest request)
     {
-        var errors = InvalidKey() ?? request.Validate();
+        var errors = InvalidKey("installId") ?? request.Validate();
         if (errors is not null)
         {
             return new InstallCommitResult(Outcome.InvalidRequest, Errors: errors);
@@ -114,31 +108,26 @@ internal sealed class InstallGrain(LedgerStore store, TimeProvider clock, ILogge
 
         var quotas = await Quotas();
         var ledger = await LedgerAsync();
-        var found = await ledger.FindHoldAsync(request.RequestId, Now());
-        if (found is { State: ReservationState.Committed })
-        {
-            await ledger.FindJournalAsync(request.RequestId, Operations.Commit);
-        }
+        var found = await FindForSettleAsync(ledger, request.RequestId, Operations.Commit, Now());
 
         // The synchronous step.
         var now = Now();
         ledger.Sweep(now);
-        var hold = ledger.KnownHold(request.RequestId) ?? found;
-        if (hold is null)
+        var check = CheckSettle(ledger, found, request.RequestId, Operations.Commit);
+        if (check.Refusal is { } refusal)
         {
-            return new InstallCommitResult(Outcome.NotFound);
+            await ledger.WhenDurable();
+            return new InstallCommitResult(refusal);
         }
 
+        var hold = check.Hold!;
         var backend = request.Backend ?? hold.Detail.Backend;
         long credits = request.Credits ?? hold.Amount;
         var hash = RequestHash.Of(backend, credits);
-        switch (hold.State)
+        if (check.Earlier is { } earlier)
         {
-            case ReservationState.Committed:
-                return await ReplayCommit(ledger, request.RequestId, hash);
-            case ReservationState.Released:
-                await ledger.WhenDurable();
-                return new InstallCommitResult(Outcome.ReservationNotOpen);
+            var (replayed, first) = await Replies.ReplayAsync<InstallCommitReceipt>(earlier, hash);
+            return new InstallCommitResult(replayed, first);
         }
 
         if (!ledger.CanStage)
@@ -159,11 +148,9 @@ internal sealed class InstallGrain(LedgerStore store, TimeProvider clock, ILogge
             Detail = hold.Detail with { CommittedBackend = backend },
         };
 
-        // Balance as it will be once this hold stops counting.
-        long reserved = ledger.Reserved - (hold.CountsAt(now) ? hold.Amount : 0);
-        long geminiReserved = ledger.ReservedFor(InstallRules.TagOf(Backend.Gemini))
-            - (hold.CountsAt(now) && hold.Tag == InstallRules.TagOf(Backend.Gemini) ? hold.Amount : 0);
-        var balance = InstallRules.Balance(account, quota, reserved, geminiReserved);
+        // The balance as it will be once this hold stops counting.
+        var balance = InstallRules.Balance(
+            account, quota, ledger.ReservedWithout(hold), ledger.ReservedWithout(hold, InstallRules.TagOf(Backend.Gemini)));
         var receipt = new InstallCommitReceipt(
             request.RequestId, ReservationState.Committed, backend, credits, balance.Remaining, balance.GeminiRemaining, late);
         var journal = new JournalEntry(request.RequestId, Operations.Commit, hash, LedgerJson.Serialize(receipt), now);
@@ -171,22 +158,9 @@ internal sealed class InstallGrain(LedgerStore store, TimeProvider clock, ILogge
         return new InstallCommitResult(Outcome.Ok, receipt);
     }
 
-    private static async Task<InstallCommitResult> ReplayCommit(Ledger<InstallAccount, InstallHoldDetail> ledger, string requestId, byte[] hash)
-    {
-        var earlier = ledger.KnownJournal(requestId, Operations.Commit);
-        Invariant.Require(earlier is not null, $"committed hold {requestId} has no commit journal entry");
-        await earlier!.Durable;
-        if (!earlier.Entry.BodyHash.AsSpan().SequenceEqual(hash))
-        {
-            return new InstallCommitResult(Outcome.RequestIdConflict);
-        }
-
-        return new InstallCommitResult(Outcome.Replayed, LedgerJson.Deserialize<InstallCommitReceipt>(earlier.Entry.ResponseJson));
-    }
-
     private async Task<InstallReleaseResult> ReleaseAsync(string requestId)
     {
-        var errors = InvalidKey() ?? RequestIdErrors(requestId);
+        var errors = InvalidKey("installId") ?? RequestIdErrors(requestId);
         if (errors is not null)
         {
             return new InstallReleaseResult(Outcome.InvalidRequest, Errors: errors);
@@ -194,30 +168,25 @@ internal sealed class InstallGrain(LedgerStore store, TimeProvider clock, ILogge
 
         var quotas = await Quotas();
         var ledger = await LedgerAsync();
-        var found = await ledger.FindHoldAsync(requestId, Now());
-        if (found is { State: ReservationState.Released })
-        {
-            await ledger.FindJournalAsync(requestId, Operations.Release);
-        }
+        var found = await FindForSettleAsync(ledger, requestId, Operations.Release, Now());
 
         // The synchronous step.
         var now = Now();
         ledger.Sweep(now);
-        var hold = ledger.KnownHold(requestId) ?? found;
-        switch (hold?.State)
+        var check = CheckSettle(ledger, found, requestId, Operations.Release);
+        if (check.Refusal is { } refusal)
         {
-            case null:
-                return new InstallReleaseResult(Outcome.NotFound);
-            case ReservationState.Committed:
-                await ledger.WhenDurable();
-                return new InstallReleaseResult(Outcome.ReservationNotOpen);
-            case ReservationState.Released:
-                var earlier = ledger.KnownJournal(requestId, Operations.Release);
-                Invariant.Require(earlier is not null, $"released hold {requestId} has no release journal entry");
-                await earlier!.Durable;
-                return new InstallReleaseResult(Outcome.Replayed, LedgerJson.Deserialize<InstallReleaseReceipt>(earlier.Entry.ResponseJson));
+            await ledger.WhenDurable();
+            return new InstallReleaseResult(refusal);
         }
 
+        if (check.Earlier is { } earlier)
+        {
+            var (replayed, first) = await Replies.ReplayAsync<InstallReleaseReceipt>(earlier, ReleaseHash);
+            return new InstallReleaseResult(replayed, first);
+        }
+
+        var hold = check.Hold!;
         if (!ledger.CanStage)
         {
             return new InstallReleaseResult(Outcome.Unavailable);
@@ -229,10 +198,8 @@ internal sealed class InstallGrain(LedgerStore store, TimeProvider clock, ILogge
         var released = hold with { State = ReservationState.Released, ClosedAt = now };
         var account = InstallRules.InMonth(ledger.Account, UtcCalendar.MonthKey(now)) with { LastActiveAt = now };
         var quota = quotas.For(account.Tier);
-        long reserved = ledger.Reserved - (hold.CountsAt(now) ? hold.Amount : 0);
-        long geminiReserved = ledger.ReservedFor(InstallRules.TagOf(Backend.Gemini))
-            - (hold.CountsAt(now) && hold.Tag == InstallRules.TagOf(Backend.Gemini) ? hold.Amount : 0);
-        var balance = InstallRules.Balance(account, quota, reserved, geminiReserved);
+        var balance = InstallRules.Balance(
+            account, quota, ledger.ReservedWithout(hold), ledger.ReservedWithout(hold, InstallRules.TagOf(Backend.Gemini)));
         var receipt = new InstallReleaseReceipt(requestId, state, hold.Detail.Backend, hold.Amount, balance.Remaining, balance.GeminiRemaining);
         var journal = new JournalEntry(requestId, Operations.Release, ReleaseHash, LedgerJson.Serialize(receipt), now);
         await ledger.Stage(account, journal, released, now);
@@ -241,7 +208,7 @@ internal sealed class InstallGrain(LedgerStore store, TimeProvider clock, ILogge
 
     private async Task<InstallReservationResult> GetReservationAsync(string requestId)
     {
-        var errors = InvalidKey() ?? RequestIdErrors(requestId);
+        var errors = InvalidKey("installId") ?? RequestIdErrors(requestId);
         if (errors is not null)
         {
             return new InstallReservationResult(Outcome.InvalidRequest, Errors: errors);
@@ -262,7 +229,7 @@ internal sealed class InstallGrain(LedgerStore store, TimeProvider clock, ILogge
 
     private async Task<InstallAccountResult> GetAccountAsync()
     {
-        var errors = InvalidKey();
+        var errors = InvalidKey("installId");
         if (errors is not null)
         {
             return new InstallAccountResult(Outcome.InvalidRequest, Errors: errors);
@@ -292,18 +259,4 @@ internal sealed class InstallGrain(LedgerStore store, TimeProvider clock, ILogge
     }
 
     private Task<TierQuotas> Quotas() => GrainFactory.GetGrain<ITierQuotasGrain>(ITierQuotasGrain.Key).Get();
-
-    private ValidationErrors? InvalidKey()
-    {
-        var errors = new ValidationErrors();
-        errors.RequireIdentifier("installId", AccountId);
-        return errors.OrNull();
-    }
-
-    private static ValidationErrors? RequestIdErrors(string requestId)
-    {
-        var errors = new ValidationErrors();
-        errors.RequireIdentifier("requestId", requestId);
-        return errors.OrNull();
-    }
 }
