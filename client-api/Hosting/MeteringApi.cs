@@ -51,6 +51,7 @@ public static class MeteringApi
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapInstallEndpoints();
+        app.MapPoolEndpoints();
         app.MapFallback((HttpContext http) => Problems.ApiProblems.NotFound($"no route {http.Request.Method} {http.Request.Path}"));
         return app;
     }

@@ -101,6 +101,33 @@ internal sealed class JsonFields : IDisposable
         return number;
     }
 
+    /// <summary>
+    /// Any JSON value, returned as its text (null when absent or JSON null); at most
+    /// <paramref name="maxBytes"/> bytes, and no NUL anywhere in it.
+    /// </summary>
+    public string? RawJson(string name, int maxBytes)
+    {
+        if (!TryGet(name, required: false, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        string raw = value.GetRawText();
+        if (System.Text.Encoding.UTF8.GetByteCount(raw) > maxBytes)
+        {
+            Errors.Add(name, $"must be at most {maxBytes} bytes of JSON");
+            return null;
+        }
+
+        if (raw.Contains("\\u0000", StringComparison.Ordinal))
+        {
+            Errors.Add(name, "must not contain a NUL character");
+            return null;
+        }
+
+        return raw;
+    }
+
     /// <summary>True when the member is present (even as null).</summary>
     public bool Has(string name) => _document is not null && _document.RootElement.TryGetProperty(name, out _);
 

@@ -22,6 +22,9 @@ internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store
 
     protected abstract LedgerKind<TAccount, TDetail> Kind { get; }
 
+    /// <summary>The ledger's store, for a kind's own reads (audit pages, usage buckets).</summary>
+    protected LedgerStore Store => store;
+
     protected string AccountId => this.GetPrimaryKeyString();
 
     /// <summary>The clock, to the millisecond (the precision of every stored time).</summary>

@@ -1,0 +1,6 @@
+using Metering.GrainInterfaces.Pools;
+
+namespace Metering.Grains.Pools;
+
+/// <summary>An audit record staged with its debit; written to <c>pool_audit</c> by the same flush.</summary>
+internal sealed record PoolAuditRow(PoolUsageRecord Record);

@@ -1,0 +1,393 @@
+using Metering.GrainInterfaces.Common;
+using Metering.GrainInterfaces.Pools;
+using Metering.Grains.Engine;
+using Metering.Grains.Storage;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace Metering.Grains.Pools;
+
+/// <summary>
+/// The premium credit pool of one user. Reads what it needs first (journal entries and holds
+/// memory has forgotten), then decides in one synchronous step; audit records are staged with
+/// their debit and written by the same flush.
+/// </summary>
+[Reentrant]
+[GrainType("pool")]
+internal sealed class PoolGrain(LedgerStore store, TimeProvider clock, ILogger<PoolGrain> logger)
+    : LedgerGrain<PoolAccount, PoolHoldDetail>(store, clock, logger), IPoolGrain
+{
+    private const string Tag = "pool";
+    private const string KeyField = "poolId";
+    private static readonly byte[] ReleaseHash = RequestHash.Of(Operations.Release);
+
+    protected override LedgerKind<PoolAccount, PoolHoldDetail> Kind => PoolLedgerKind.Instance;
+
+    public Task<PoolAccountResult> SetLimit(long limitMicros) =>
+        Guard(Operations.SetLimit, () => SetLimitAsync(limitMicros), o => new PoolAccountResult(o), r => r.Outcome);
+
+    public Task<PoolGrantResult> Grant(PoolGrantRequest request) =>
+        Guard(Operations.Grant, () => GrantAsync(request), o => new PoolGrantResult(o), r => r.Outcome);
+
+    public Task<PoolReserveResult> Reserve(PoolReserveRequest request) =>
+        Guard(Operations.Reserve, () => ReserveAsync(request), o => new PoolReserveResult(o), r => r.Outcome);
+
+    public Task<PoolCommitResult> Commit(PoolCommitRequest request) =>
+        Guard(Operations.Commit, () => CommitAsync(request), o => new PoolCommitResult(o), r => r.Outcome);
+
+    public Task<PoolReleaseResult> Release(string requestId) =>
+        Guard(Operations.Release, () => ReleaseAsync(requestId), o => new PoolReleaseResult(o), r => r.Outcome);
+
+    public Task<PoolUsageResult> RecordFreeUsage(PoolFreeUsageRequest request) =>
+        Guard(Operations.Usage, () => FreeUsageAsync(request), o => new PoolUsageResult(o), r => r.Outcome);
+
+    public Task<PoolReservationResult> GetReservation(string requestId) =>
+        Guard("get_reservation", () => GetReservationAsync(requestId), o => new PoolReservationResult(o), r => r.Outcome);
+
+    public Task<PoolAccountResult> GetPool() =>
+        Guard("get_account", GetPoolAsync, o => new PoolAccountResult(o), r => r.Outcome);
+
+    public Task<PoolUsagePage> ListUsage(PoolUsageQuery query) =>
+        Guard("list_usage", () => ListUsageAsync(query), o => new PoolUsagePage(o, [], null), r => r.Outcome);
+
+    private async Task<PoolAccountResult> SetLimitAsync(long limitMicros)
+    {
+        var errors = InvalidKey(KeyField) ?? AmountErrors("limitMicros", limitMicros);
+        if (errors is not null)
+        {
+            return new PoolAccountResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var ledger = await LedgerAsync();
+        var now = Now();
+        ledger.Sweep(now);
+        if (!ledger.CanStage)
+        {
+            return new PoolAccountResult(Outcome.Unavailable);
+        }
+
+        var account = ledger.Account with { LimitMicros = limitMicros };
+        var view = ViewOf(account, ledger.Reserved);
+        await ledger.Stage(account, null, null, now);
+        return new PoolAccountResult(Outcome.Ok, view);
+    }
+
+    private async Task<PoolGrantResult> GrantAsync(PoolGrantRequest request)
+    {
+        var errors = InvalidKey(KeyField) ?? request.Validate();
+        if (errors is not null)
+        {
+            return new PoolGrantResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var ledger = await LedgerAsync();
+        // Grants are rare: always ask the journal, so an old grant is never applied twice.
+        await ledger.FindJournalAsync(request.GrantId, Operations.Grant);
+
+        // The synchronous step.
+        var now = Now();
+        ledger.Sweep(now);
+        var hash = RequestHash.Of(request.Micros, request.Note);
+        if (ledger.KnownJournal(request.GrantId, Operations.Grant) is { } earlier)
+        {
+            var (replayed, first) = await Replies.ReplayAsync<PoolGrantReceipt>(earlier, hash);
+            return new PoolGrantResult(replayed, first);
+        }
+
+        if (!PoolRules.GrantFits(ledger.Account, request.Micros))
+        {
+            var tooMuch = new ValidationErrors();
+            tooMuch.Add("micros", $"would raise the limit past {PoolRules.MaxLimitMicros}");
+            return new PoolGrantResult(Outcome.InvalidRequest, Errors: tooMuch);
+        }
+
+        if (!ledger.CanStage)
+        {
+            return new PoolGrantResult(Outcome.Unavailable);
+        }
+
+        var account = ledger.Account with { LimitMicros = ledger.Account.LimitMicros + request.Micros };
+        var receipt = new PoolGrantReceipt(
+            AccountId, request.GrantId, request.Micros, request.Note, account.LimitMicros, account.UsedMicros,
+            ledger.Reserved, PoolRules.Remaining(account, ledger.Reserved), now);
+        var journal = new JournalEntry(request.GrantId, Operations.Grant, hash, LedgerJson.Serialize(receipt), now);
+        await ledger.Stage(account, journal, null, now);
+        return new PoolGrantResult(Outcome.Created, receipt);
+    }
+
+    private async Task<PoolReserveResult> ReserveAsync(PoolReserveRequest request)
+    {
+        var errors = InvalidKey(KeyField) ?? request.Validate();
+        if (errors is not null)
+        {
+            return new PoolReserveResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var ledger = await LedgerAsync();
+        if (ledger.KnownJournal(request.RequestId, Operations.Reserve) is null && ledger.KnownHold(request.RequestId) is not null)
+        {
+            await ledger.FindJournalAsync(request.RequestId, Operations.Reserve);
+        }
+
+        // The synchronous step.
+        var now = Now();
+        var hash = RequestHash.Of(request.ReserveMicros, request.UsageType, request.TtlSeconds);
+        if (ledger.KnownJournal(request.RequestId, Operations.Reserve) is { } earlier)
+        {
+            var (replayed, first) = await Replies.ReplayAsync<PoolReservation>(earlier, hash);
+            return new PoolReserveResult(replayed, first);
+        }
+
+        Invariant.Require(ledger.KnownHold(request.RequestId) is null, $"hold {request.RequestId} exists without its reserve journal entry");
+        if (!ledger.CanStage)
+        {
+            return new PoolReserveResult(Outcome.Unavailable);
+        }
+
+        ledger.Sweep(now);
+        if (ledger.OpenHolds >= Limits.MaxOpenHoldsPerAccount)
+        {
+            await ledger.WhenDurable();
+            return new PoolReserveResult(Outcome.TooManyOpenReservations);
+        }
+
+        var account = ledger.Account;
+        if (!PoolRules.Fits(account, ledger.Reserved, request.ReserveMicros))
+        {
+            // A refusal is not stored, but it was decided on staged changes: answer once they are durable.
+            var refusal = new PoolRefusal(request.UsageType, account.UsedMicros, account.LimitMicros, PoolRules.Remaining(account, ledger.Reserved));
+            await ledger.WhenDurable();
+            return new PoolReserveResult(Outcome.QuotaInsufficient, Refusal: refusal);
+        }
+
+        var expiresAt = now.AddSeconds(request.TtlSeconds);
+        var reservation = new PoolReservation(
+            request.RequestId, ReservationState.Reserved, request.ReserveMicros, account.UsedMicros, account.LimitMicros,
+            PoolRules.Remaining(account, ledger.Reserved + request.ReserveMicros), expiresAt);
+        var hold = new Hold<PoolHoldDetail>(
+            request.RequestId, ReservationState.Reserved, request.ReserveMicros, Tag, now, expiresAt, new PoolHoldDetail(request.UsageType));
+        var journal = new JournalEntry(request.RequestId, Operations.Reserve, hash, LedgerJson.Serialize(reservation), now);
+        await ledger.Stage(account with { LastActiveAt = now }, journal, hold, now);
+        return new PoolReserveResult(Outcome.Created, reservation);
+    }
+
+    private async Task<PoolCommitResult> CommitAsync(PoolCommitRequest request)
+    {
+        var errors = InvalidKey(KeyField) ?? request.Validate();
+        if (errors is not null)
+        {
+            return new PoolCommitResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var ledger = await LedgerAsync();
+        var found = await FindForSettleAsync(ledger, request.RequestId, Operations.Commit, Now());
+
+        // The synchronous step.
+        var now = Now();
+        ledger.Sweep(now);
+        var check = CheckSettle(ledger, found, request.RequestId, Operations.Commit);
+        if (check.Refusal is { } refusal)
+        {
+            await ledger.WhenDurable();
+            return new PoolCommitResult(refusal);
+        }
+
+        var hold = check.Hold!;
+        string usageType = request.UsageType ?? hold.Detail.UsageType;
+        var hash = RequestHash.Of(request.ActualMicros, request.PromptTokens, request.CompletionTokens, request.Model, usageType, request.CallDetails);
+        if (check.Earlier is { } earlier)
+        {
+            var (replayed, first) = await Replies.ReplayAsync<PoolCommitReceipt>(earlier, hash);
+            return new PoolCommitResult(replayed, first);
+        }
+
+        if (!PoolRules.DebitFits(ledger.Account, request.ActualMicros))
+        {
+            var tooMuch = new ValidationErrors();
+            tooMuch.Add("actualMicros", $"would take the pool's use past {PoolRules.MaxLimitMicros}");
+            return new PoolCommitResult(Outcome.InvalidRequest, Errors: tooMuch);
+        }
+
+        if (!ledger.CanStage)
+        {
+            return new PoolCommitResult(Outcome.Unavailable);
+        }
+
+        bool late = hold.ExpiresAt <= now;
+        var account = ledger.Account with
+        {
+            UsedMicros = ledger.Account.UsedMicros + request.ActualMicros,
+            AuditSequence = ledger.Account.AuditSequence + 1,
+            LastActiveAt = now,
+        };
+        var record = new PoolUsageRecord(
+            request.RequestId, usageType, request.PromptTokens, request.CompletionTokens,
+            request.PromptTokens + request.CompletionTokens, request.ActualMicros, request.Model, request.CallDetails,
+            Billed: true, now, account.AuditSequence);
+        long reserved = ledger.ReservedWithout(hold);
+        var receipt = new PoolCommitReceipt(
+            request.RequestId, ReservationState.Committed, request.ActualMicros, account.UsedMicros, account.LimitMicros,
+            PoolRules.Remaining(account, reserved), late);
+        var committed = hold with { State = ReservationState.Committed, ClosedAt = now, CommittedAmount = request.ActualMicros, Late = late };
+        var journal = new JournalEntry(request.RequestId, Operations.Commit, hash, LedgerJson.Serialize(receipt), now);
+        await ledger.Stage(account, journal, committed, now, new PoolAuditRow(record));
+        return new PoolCommitResult(Outcome.Ok, receipt);
+    }
+
+    private async Task<PoolReleaseResult> ReleaseAsync(string requestId)
+    {
+        var errors = InvalidKey(KeyField) ?? RequestIdErrors(requestId);
+        if (errors is not null)
+        {
+            return new PoolReleaseResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var ledger = await LedgerAsync();
+        var found = await FindForSettleAsync(ledger, requestId, Operations.Release, Now());
+
+        // The synchronous step.
+        var now = Now();
+        ledger.Sweep(now);
+        var check = CheckSettle(ledger, found, requestId, Operations.Release);
+        if (check.Refusal is { } refusal)
+        {
+            await ledger.WhenDurable();
+            return new PoolReleaseResult(refusal);
+        }
+
+        if (check.Earlier is { } earlier)
+        {
+            var (replayed, first) = await Replies.ReplayAsync<PoolReleaseReceipt>(earlier, ReleaseHash);
+            return new PoolReleaseResult(replayed, first);
+        }
+
+        var hold = check.Hold!;
+        if (!ledger.CanStage)
+        {
+            return new PoolReleaseResult(Outcome.Unavailable);
+        }
+
+        // Released after expiry: recorded as released (a later commit is refused), answered as expired.
+        var state = hold.CountsAt(now) ? ReservationState.Released : ReservationState.Expired;
+        var account = ledger.Account with { LastActiveAt = now };
+        long reserved = ledger.ReservedWithout(hold);
+        var receipt = new PoolReleaseReceipt(
+            requestId, state, hold.Amount, account.UsedMicros, account.LimitMicros, PoolRules.Remaining(account, reserved));
+        var released = hold with { State = ReservationState.Released, ClosedAt = now };
+        var journal = new JournalEntry(requestId, Operations.Release, ReleaseHash, LedgerJson.Serialize(receipt), now);
+        await ledger.Stage(account, journal, released, now);
+        return new PoolReleaseResult(Outcome.Ok, receipt);
+    }
+
+    private async Task<PoolUsageResult> FreeUsageAsync(PoolFreeUsageRequest request)
+    {
+        var errors = InvalidKey(KeyField) ?? request.Validate();
+        if (errors is not null)
+        {
+            return new PoolUsageResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var ledger = await LedgerAsync();
+
+        // The synchronous step. A replay memory forgot is caught by the journal's unique key at
+        // flush; its retry is then answered from the journal.
+        var now = Now();
+        var hash = RequestHash.Of(request.UsageType, request.CostMicros, request.PromptTokens, request.CompletionTokens, request.Model, request.CallDetails);
+        if (ledger.KnownJournal(request.RequestId, Operations.Usage) is { } earlier)
+        {
+            var (replayed, first) = await Replies.ReplayAsync<PoolUsageRecord>(earlier, hash);
+            return new PoolUsageResult(replayed, first);
+        }
+
+        if (!ledger.CanStage)
+        {
+            return new PoolUsageResult(Outcome.Unavailable);
+        }
+
+        var account = ledger.Account with { AuditSequence = ledger.Account.AuditSequence + 1, LastActiveAt = now };
+        var record = new PoolUsageRecord(
+            request.RequestId, request.UsageType, request.PromptTokens, request.CompletionTokens,
+            request.PromptTokens + request.CompletionTokens, request.CostMicros, request.Model, request.CallDetails,
+            Billed: false, now, account.AuditSequence);
+        var journal = new JournalEntry(request.RequestId, Operations.Usage, hash, LedgerJson.Serialize(record), now);
+        await ledger.Stage(account, journal, null, now, new PoolAuditRow(record));
+        return new PoolUsageResult(Outcome.Created, record);
+    }
+
+    private async Task<PoolReservationResult> GetReservationAsync(string requestId)
+    {
+        var errors = InvalidKey(KeyField) ?? RequestIdErrors(requestId);
+        if (errors is not null)
+        {
+            return new PoolReservationResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var ledger = await LedgerAsync();
+        var found = await ledger.FindHoldAsync(requestId, Now());
+        var now = Now();
+        var hold = ledger.KnownHold(requestId) ?? found;
+        if (hold is null)
+        {
+            return new PoolReservationResult(Outcome.NotFound);
+        }
+
+        await ledger.WhenDurable();
+        bool committed = hold.State == ReservationState.Committed;
+        var state = hold.State == ReservationState.Released && hold.ClosedAt >= hold.ExpiresAt ? ReservationState.Expired : hold.StateAt(now);
+        return new PoolReservationResult(Outcome.Ok, new PoolReservationView(
+            hold.RequestId, state, hold.Detail.UsageType, hold.Amount, hold.CreatedAt, hold.ExpiresAt,
+            committed ? hold.CommittedAmount : null, committed ? hold.Late : null));
+    }
+
+    private async Task<PoolAccountResult> GetPoolAsync()
+    {
+        var errors = InvalidKey(KeyField);
+        if (errors is not null)
+        {
+            return new PoolAccountResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var ledger = await LedgerAsync();
+        ledger.Sweep(Now());
+        var view = ViewOf(ledger.Account, ledger.Reserved);
+        await ledger.WhenDurable();
+        return new PoolAccountResult(Outcome.Ok, view);
+    }
+
+    private async Task<PoolUsagePage> ListUsageAsync(PoolUsageQuery query)
+    {
+        var errors = InvalidKey(KeyField) ?? new ValidationErrors();
+        if (query.Limit is < 1 or > Limits.MaxPageSize)
+        {
+            errors.Add("limit", $"must be an integer from 1 to {Limits.MaxPageSize}");
+        }
+
+        if (query.After is < 0)
+        {
+            errors.Add("after", "must be the cursor of a previous page");
+        }
+
+        if (query.From is { } from && query.To is { } to && from > to)
+        {
+            errors.Add("to", "must not be before from");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return new PoolUsagePage(Outcome.InvalidRequest, [], null, errors);
+        }
+
+        var (items, more) = await new PoolAuditStore(Store).PageAsync(AccountId, query);
+        return new PoolUsagePage(Outcome.Ok, items, more ? items[^1].Sequence : null);
+    }
+
+    private PoolView ViewOf(PoolAccount account, long reserved) =>
+        new(AccountId, account.UsedMicros, reserved, account.LimitMicros, PoolRules.Remaining(account, reserved));
+
+    private static ValidationErrors? AmountErrors(string field, long value)
+    {
+        var errors = new ValidationErrors();
+        errors.RequireAmount(field, value);
+        return errors.OrNull();
+    }
+}
