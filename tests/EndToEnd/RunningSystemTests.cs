@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Metering.GrainInterfaces.Common;
 using Metering.GrainInterfaces.Installs;
+using Metering.GrainInterfaces.Pools;
+using Metering.PoolBilling;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -37,6 +39,26 @@ public sealed class RunningSystemTests(RunningSystem system)
     }
 
     [Fact]
+    public async Task ParallelHttpReserves_OnOnePool_ThroughTwoSilos_NeverPassTheLimit()
+    {
+        string pool = $"e2e-pool-{Guid.NewGuid():N}";
+        using var limit = await system.Http.PutAsync($"/v1/admin/pools/{pool}", new StringContent("""{"limitMicros":10000}""", Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.OK, limit.StatusCode);
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 400).Select(async i =>
+        {
+            using var response = await Post($"/v1/pools/{pool}/reservations", $$"""{"requestId":"r{{i}}","reserveMicros":100,"usageType":"chat"}""");
+            return response.StatusCode;
+        }));
+        var view = await GetJson($"/v1/pools/{pool}");
+
+        Assert.Equal(100, statuses.Count(s => s == HttpStatusCode.Created));
+        Assert.Equal(300, statuses.Count(s => s == HttpStatusCode.PaymentRequired));
+        Assert.Equal(10_000, view.GetProperty("reservedMicros").GetInt64());
+        Assert.Equal(0, view.GetProperty("remainingMicros").GetInt64());
+    }
+
+    [Fact]
     public async Task AnotherDotnetService_CallsTheInstallGrainThroughAnOrleansClient()
     {
         using var host = await StartOrleansClientAsync();
@@ -51,6 +73,74 @@ public sealed class RunningSystemTests(RunningSystem system)
         Assert.Equal(Outcome.Ok, commit.Outcome);
         Assert.Equal(992, commit.Receipt!.Remaining);
         Assert.Equal(8, overHttp.GetProperty("monthlyConsumed").GetInt64()); // same ledger over both surfaces
+        await host.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task BillingHelper_ThroughAnOrleansClient_KeepsTheAuditInvariantUnderCallerFaults()
+    {
+        using var host = await StartOrleansClientAsync(services => services.AddPoolBilling());
+        var billing = host.Services.GetRequiredService<PoolBillingClient>();
+        var grains = host.Services.GetRequiredService<IClusterClient>();
+        string poolId = $"e2e-billing-{Guid.NewGuid():N}";
+        Assert.Equal(Outcome.Ok, (await grains.GetGrain<IPoolGrain>(poolId).SetLimit(1_000_000)).Outcome);
+        var random = new Random(42);
+        var plans = Enumerable.Range(0, 160).Select(i => (Index: i, Fault: random.Next(4), Cost: 100 + random.Next(400))).ToList();
+        long debited = 0;
+        int commits = 0, frees = 0;
+
+        await Parallel.ForEachAsync(plans, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = Ct }, async (plan, _) =>
+        {
+            switch (plan.Fault)
+            {
+                case 0: // the call ran: commit
+                    await using (var call = await billing.BeginBillableCallAsync(poolId, 500, "chat", ct: Ct))
+                    {
+                        await call.CommitAsync(plan.Cost, 10, 20, "model-a", ct: Ct);
+                    }
+
+                    Interlocked.Increment(ref commits);
+                    Interlocked.Add(ref debited, plan.Cost);
+                    break;
+                case 1: // the caller's code throws inside the scope
+                    await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+                    {
+                        await using var call = await billing.BeginBillableCallAsync(poolId, 500, "chat", ct: Ct);
+                        throw new InvalidOperationException("the model call failed");
+                    });
+                    break;
+                case 2: // the caller is cancelled inside the scope
+                    using (var cts = new CancellationTokenSource())
+                    {
+                        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+                        {
+                            await using var call = await billing.BeginBillableCallAsync(poolId, 500, "chat", ct: Ct);
+                            await cts.CancelAsync();
+                            cts.Token.ThrowIfCancellationRequested();
+                        });
+                    }
+
+                    break;
+                default: // a free call
+                    await billing.RecordFreeUsageAsync(poolId, $"free-{plan.Index}", "chat", plan.Cost, 1, 2, "free-model", ct: Ct);
+                    Interlocked.Increment(ref frees);
+                    break;
+            }
+        });
+
+        var pool = (await grains.GetGrain<IPoolGrain>(poolId).GetPool()).Pool!;
+        await using var db = Npgsql.NpgsqlDataSource.Create(system.ConnectionString);
+        await using var cmd = db.CreateCommand(
+            "SELECT count(*) FILTER (WHERE billed), count(*) FILTER (WHERE NOT billed), coalesce(sum(cost_micros) FILTER (WHERE billed), 0) FROM pool_audit WHERE pool_id = $1");
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = poolId });
+        await using var reader = await cmd.ExecuteReaderAsync(Ct);
+        await reader.ReadAsync(Ct);
+
+        Assert.Equal(commits, reader.GetInt64(0)); // one record per commit, never more, never fewer
+        Assert.Equal(frees, reader.GetInt64(1));   // one per free call
+        Assert.Equal(debited, reader.GetInt64(2)); // and every debit has its record
+        Assert.Equal(debited, pool.UsedMicros);
+        Assert.Equal(0, pool.ReservedMicros);      // every abandoned scope released its hold
         await host.StopAsync(Ct);
     }
 
@@ -189,7 +279,7 @@ public sealed class RunningSystemTests(RunningSystem system)
         }
     }
 
-    private async Task<IHost> StartOrleansClientAsync()
+    private async Task<IHost> StartOrleansClientAsync(Action<IServiceCollection>? services = null)
     {
         // Connections pooled before a PostgreSQL restart are dead; start this client on fresh ones.
         Npgsql.NpgsqlConnection.ClearAllPools();
@@ -207,6 +297,7 @@ public sealed class RunningSystemTests(RunningSystem system)
                 o.ConnectionString = system.ConnectionString;
             });
         });
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync(Ct);
         return host;
