@@ -121,6 +121,43 @@ internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store
     }
 
     /// <summary>
+    /// The read a reserve may need before its synchronous step: the reserve's journal entry when
+    /// memory still knows the hold but has forgotten the entry.
+    /// </summary>
+    protected static async Task PrepareReserveAsync(Ledger<TAccount, TDetail> ledger, string requestId)
+    {
+        if (ledger.KnownJournal(requestId, Operations.Reserve) is null && ledger.KnownHold(requestId) is not null)
+        {
+            await ledger.FindJournalAsync(requestId, Operations.Reserve);
+        }
+    }
+
+    /// <summary>
+    /// The first checks of a reserve's synchronous step, in order: a known key is answered from
+    /// its first answer; a full write queue is Unavailable; expired holds stop counting; past
+    /// <see cref="Limits.MaxOpenHoldsPerAccount"/> open holds the reserve is refused (429).
+    /// <see cref="Precheck{TDetail}.Hold"/> is always null here.
+    /// </summary>
+    protected static Precheck<TDetail> CheckReserve(Ledger<TAccount, TDetail> ledger, string requestId, DateTimeOffset now)
+    {
+        if (ledger.KnownJournal(requestId, Operations.Reserve) is { } earlier)
+        {
+            return new Precheck<TDetail>(null, earlier, null);
+        }
+
+        Invariant.Require(ledger.KnownHold(requestId) is null, $"hold {requestId} exists without its reserve journal entry");
+        if (!ledger.CanStage)
+        {
+            return new Precheck<TDetail>(Outcome.Unavailable, null, null);
+        }
+
+        ledger.Sweep(now);
+        return ledger.OpenHolds >= Limits.MaxOpenHoldsPerAccount
+            ? new Precheck<TDetail>(Outcome.TooManyOpenReservations, null, null)
+            : new Precheck<TDetail>(null, null, null);
+    }
+
+    /// <summary>
     /// The reads a commit or release needs before its synchronous step: the hold (memory, else
     /// PostgreSQL) and, when that hold is already closed by this operation, its journal entry.
     /// </summary>
@@ -141,12 +178,12 @@ internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store
     /// → the earlier answer; closed by the other → not open; else the hold to settle (open or
     /// expired: a commit after expiry is still recorded, late).
     /// </summary>
-    protected static SettleCheck<TDetail> CheckSettle(Ledger<TAccount, TDetail> ledger, Hold<TDetail>? found, string requestId, string operation)
+    protected static Precheck<TDetail> CheckSettle(Ledger<TAccount, TDetail> ledger, Hold<TDetail>? found, string requestId, string operation)
     {
         var hold = ledger.KnownHold(requestId) ?? found;
         if (hold is null)
         {
-            return new SettleCheck<TDetail>(Outcome.NotFound, null, null);
+            return new Precheck<TDetail>(Outcome.NotFound, null, null);
         }
 
         var closedByThis = operation == Operations.Commit ? ReservationState.Committed : ReservationState.Released;
@@ -154,12 +191,12 @@ internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store
         {
             var earlier = ledger.KnownJournal(requestId, operation);
             Invariant.Require(earlier is not null, $"hold {requestId} was closed by {operation} without a journal entry");
-            return new SettleCheck<TDetail>(null, earlier, hold);
+            return new Precheck<TDetail>(null, earlier, hold);
         }
 
         return hold.State == ReservationState.Reserved
-            ? new SettleCheck<TDetail>(null, null, hold)
-            : new SettleCheck<TDetail>(Outcome.ReservationNotOpen, null, hold);
+            ? new Precheck<TDetail>(null, null, hold)
+            : new Precheck<TDetail>(Outcome.ReservationNotOpen, null, hold);
     }
 
     /// <summary>Validation of the grain's own key, for every method.</summary>

@@ -47,31 +47,22 @@ internal sealed class InstallGrain(LedgerStore store, TimeProvider clock, ILogge
 
         var quotas = await Quotas();
         var ledger = await LedgerAsync();
-        if (ledger.KnownJournal(request.RequestId, Operations.Reserve) is null && ledger.KnownHold(request.RequestId) is not null)
-        {
-            await ledger.FindJournalAsync(request.RequestId, Operations.Reserve);
-        }
+        await PrepareReserveAsync(ledger, request.RequestId);
 
         // The synchronous step: nothing below awaits until the change is staged.
         var now = Now();
         var hash = RequestHash.Of(request.Tier, request.HasHardware, request.Credits, request.TtlSeconds);
-        if (ledger.KnownJournal(request.RequestId, Operations.Reserve) is { } earlier)
+        var check = CheckReserve(ledger, request.RequestId, now);
+        if (check.Earlier is { } earlier)
         {
             var (replayed, first) = await Replies.ReplayAsync<InstallReservation>(earlier, hash);
             return new InstallReserveResult(replayed, first);
         }
 
-        Invariant.Require(ledger.KnownHold(request.RequestId) is null, $"hold {request.RequestId} exists without its reserve journal entry");
-        if (!ledger.CanStage)
-        {
-            return new InstallReserveResult(Outcome.Unavailable);
-        }
-
-        ledger.Sweep(now);
-        if (ledger.OpenHolds >= Limits.MaxOpenHoldsPerAccount)
+        if (check.Refusal is { } refusal)
         {
             await ledger.WhenDurable();
-            return new InstallReserveResult(Outcome.TooManyOpenReservations);
+            return new InstallReserveResult(refusal);
         }
 
         var quota = quotas.For(request.Tier);

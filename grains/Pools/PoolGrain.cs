@@ -124,31 +124,22 @@ internal sealed class PoolGrain(LedgerStore store, TimeProvider clock, ILogger<P
         }
 
         var ledger = await LedgerAsync();
-        if (ledger.KnownJournal(request.RequestId, Operations.Reserve) is null && ledger.KnownHold(request.RequestId) is not null)
-        {
-            await ledger.FindJournalAsync(request.RequestId, Operations.Reserve);
-        }
+        await PrepareReserveAsync(ledger, request.RequestId);
 
         // The synchronous step.
         var now = Now();
         var hash = RequestHash.Of(request.ReserveMicros, request.UsageType, request.TtlSeconds);
-        if (ledger.KnownJournal(request.RequestId, Operations.Reserve) is { } earlier)
+        var check = CheckReserve(ledger, request.RequestId, now);
+        if (check.Earlier is { } earlier)
         {
             var (replayed, first) = await Replies.ReplayAsync<PoolReservation>(earlier, hash);
             return new PoolReserveResult(replayed, first);
         }
 
-        Invariant.Require(ledger.KnownHold(request.RequestId) is null, $"hold {request.RequestId} exists without its reserve journal entry");
-        if (!ledger.CanStage)
-        {
-            return new PoolReserveResult(Outcome.Unavailable);
-        }
-
-        ledger.Sweep(now);
-        if (ledger.OpenHolds >= Limits.MaxOpenHoldsPerAccount)
+        if (check.Refusal is { } early)
         {
             await ledger.WhenDurable();
-            return new PoolReserveResult(Outcome.TooManyOpenReservations);
+            return new PoolReserveResult(early);
         }
 
         var account = ledger.Account;
