@@ -52,6 +52,7 @@ public static class MeteringApi
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapInstallEndpoints();
         app.MapPoolEndpoints();
+        app.MapPortEndpoints();
         app.MapFallback((HttpContext http) => Problems.ApiProblems.NotFound($"no route {http.Request.Method} {http.Request.Path}"));
         return app;
     }

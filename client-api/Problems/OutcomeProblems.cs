@@ -27,6 +27,8 @@ internal static class OutcomeProblems
         Outcome.EstimatedExceedsCap => new(402, "estimated-exceeds-cap", "Estimate exceeds cap", detail),
         Outcome.TooManyOpenReservations => new(429, "too_many_open_reservations", "Too many open reservations",
             detail ?? $"an account may hold at most {Limits.MaxOpenHoldsPerAccount} open reservations; commit or release some"),
+        Outcome.TooManyFeatures => new(429, "too_many_features", "Too many features",
+            detail ?? $"a port may use at most {Limits.MaxFeaturesPerPort} distinct features within {Limits.PortUsageWindowDays} days"),
         Outcome.Unavailable => new(503, "unavailable", "Unavailable",
             detail ?? "storage or cluster unreachable, or the account is busy; nothing was acknowledged, retry is safe"),
         Outcome.Ok or Outcome.Created or Outcome.Replayed =>

@@ -79,6 +79,19 @@ public static class Limits
     /// </summary>
     public const int MaxCallDetailsBytes = 4 * 1024;
 
+    /// <summary>
+    /// Most distinct features one port may use within the kept usage window
+    /// (<see cref="PortUsageWindowDays"/>): usage is kept per day and feature, in memory for the
+    /// window, so this bounds a port's memory (31 × 1,000 cells at most). Past it: 429.
+    /// </summary>
+    public const int MaxFeaturesPerPort = 1_000;
+
+    /// <summary>
+    /// Days of per-feature usage a port keeps in memory: the longest period (a month) is at most
+    /// 31 days, so any period's usage can be summed at read time, whatever the period is switched to.
+    /// </summary>
+    public const int PortUsageWindowDays = 31;
+
     /// <summary>How long request keys are guaranteed to be remembered, in hours (the contract says at least 24).</summary>
     public const int RequestIdRetentionHours = 24;
 }

@@ -50,4 +50,7 @@ public enum Outcome
 
     /// <summary>Storage or cluster unreachable, or the account's write queue is full; nothing was acknowledged and a retry is safe (HTTP 503 <c>unavailable</c>).</summary>
     Unavailable = 13,
+
+    /// <summary>Port: a new feature past <see cref="Limits.MaxFeaturesPerPort"/> in the usage window (HTTP 429 <c>too_many_features</c>).</summary>
+    TooManyFeatures = 14,
 }

@@ -51,6 +51,9 @@ internal sealed class Ledger<TAccount, TDetail>
     /// <summary>The version of the account row in PostgreSQL as of the last committed flush (0: no row yet).</summary>
     public long Version { get; private set; }
 
+    /// <summary>The kind's side state (see <see cref="LedgerKind{TAccount, TDetail}.LoadSideStateAsync"/>), or null.</summary>
+    public object? SideState { get; private set; }
+
     /// <summary>True once a flush failed: nothing more may be staged here.</summary>
     public bool IsDead { get; private set; }
 
@@ -103,6 +106,8 @@ internal sealed class Ledger<TAccount, TDetail>
                 journal.Add(entry);
             }
         }
+
+        ledger.SideState = await kind.LoadSideStateAsync(store, accountId, now);
 
         // Oldest first, so the newest survive the cache bound.
         foreach (var entry in journal.OrderBy(j => j.At))

@@ -13,7 +13,7 @@ namespace Metering.Grains.Engine;
 /// Account grains are reentrant so that calls keep arriving while a flush runs (group commit);
 /// each call decides in one synchronous step, so interleaving never splits a decision.
 /// </summary>
-internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store, TimeProvider clock, ILogger logger) : Grain
+internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store, LedgerClock clock, ILogger logger) : Grain
     where TAccount : class
 {
     private readonly HashSet<(string Key, string Operation)> _knownReplays = [];

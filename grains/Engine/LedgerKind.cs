@@ -1,3 +1,4 @@
+using Metering.Grains.Storage;
 using Npgsql;
 
 namespace Metering.Grains.Engine;
@@ -17,6 +18,13 @@ internal abstract class LedgerKind<TAccount, TDetail>
 
     /// <summary>Throws <see cref="InvariantViolationException"/> when the account breaks a rule of its kind.</summary>
     public abstract void CheckInvariants(TAccount account);
+
+    /// <summary>
+    /// State of the kind's own kept beside the account row (a port's usage by day and feature),
+    /// loaded with the ledger and dropped with it, so it always matches what is durable plus what
+    /// is staged. Null for kinds that have none.
+    /// </summary>
+    public virtual Task<object?> LoadSideStateAsync(LedgerStore store, string accountId, DateTimeOffset now) => Task.FromResult<object?>(null);
 
     /// <summary>Commands writing the kind's own rows for the extras staged in one batch.</summary>
     public virtual IEnumerable<NpgsqlBatchCommand> ExtraCommands(string accountId, IReadOnlyList<object> extras) => [];

@@ -1,4 +1,5 @@
 using Metering.Grains.Storage;
+using Metering.Grains.Time;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
@@ -19,7 +20,7 @@ public static class MeteringSiloExtensions
     /// </summary>
     public static ISiloBuilder AddMeteringGrains(this ISiloBuilder silo, string connectionString)
     {
-        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton(new LedgerClock(TimeProvider.System));
         silo.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         silo.Services.AddSingleton<LedgerStore>();
         silo.Services.AddKeyedSingleton<IGrainStorageSerializer, SystemTextJsonGrainStorageSerializer>(StorageNames.Config);

@@ -14,7 +14,7 @@ namespace Metering.Grains.Installs;
 /// </summary>
 [StatelessWorker]
 [GrainType("install-catalog")]
-internal sealed class InstallCatalogGrain(LedgerStore store, TimeProvider clock) : Grain, IInstallCatalogGrain
+internal sealed class InstallCatalogGrain(LedgerStore store, LedgerClock clock) : Grain, IInstallCatalogGrain
 {
     // Open, unexpired holds are summed per install; the "C" collation makes the cursor ordinal.
     private const string PageSql =

@@ -14,7 +14,7 @@ namespace Metering.Grains.Installs;
 /// </summary>
 [Reentrant]
 [GrainType("install")]
-internal sealed class InstallGrain(LedgerStore store, TimeProvider clock, ILogger<InstallGrain> logger)
+internal sealed class InstallGrain(LedgerStore store, LedgerClock clock, ILogger<InstallGrain> logger)
     : LedgerGrain<InstallAccount, InstallHoldDetail>(store, clock, logger), IInstallGrain
 {
     // Release has no body: any repeat is a replay.

@@ -2,6 +2,7 @@ using Metering.GrainInterfaces.Common;
 using Metering.GrainInterfaces.Pools;
 using Metering.Grains.Engine;
 using Metering.Grains.Storage;
+using Metering.Grains.Time;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
@@ -14,7 +15,7 @@ namespace Metering.Grains.Pools;
 /// </summary>
 [Reentrant]
 [GrainType("pool")]
-internal sealed class PoolGrain(LedgerStore store, TimeProvider clock, ILogger<PoolGrain> logger)
+internal sealed class PoolGrain(LedgerStore store, LedgerClock clock, ILogger<PoolGrain> logger)
     : LedgerGrain<PoolAccount, PoolHoldDetail>(store, clock, logger), IPoolGrain
 {
     private const string Tag = "pool";

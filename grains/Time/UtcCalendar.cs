@@ -13,14 +13,33 @@ internal static class UtcCalendar
         return $"{utc.Year:D4}-{utc.Month:D2}";
     }
 
+    /// <summary>The UTC day of an instant.</summary>
+    public static DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
+
+    /// <summary>The first day of the period containing <paramref name="at"/>: today, this week's Monday, or the 1st.</summary>
+    public static DateOnly PeriodStart(GrainInterfaces.Ports.BudgetPeriod period, DateTimeOffset at)
+    {
+        var day = Day(at);
+        return period switch
+        {
+            GrainInterfaces.Ports.BudgetPeriod.Day => day,
+            GrainInterfaces.Ports.BudgetPeriod.Week => day.AddDays(-(((int)day.DayOfWeek + 6) % 7)),
+            GrainInterfaces.Ports.BudgetPeriod.Month => new DateOnly(day.Year, day.Month, 1),
+            _ => throw new ArgumentOutOfRangeException(nameof(period), period, "unknown period"),
+        };
+    }
+
+    /// <summary>Midnight UTC at the start of <paramref name="day"/>.</summary>
+    public static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
     /// <summary>
     /// The clock's time truncated to whole milliseconds, the precision every stored and answered
     /// time has (PostgreSQL keeps microseconds, JSON callers usually milliseconds): what a caller
     /// is told is exactly what a reload reads back.
     /// </summary>
-    public static DateTimeOffset Now(TimeProvider clock)
+    public static DateTimeOffset Now(LedgerClock clock)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.Time.GetUtcNow();
         return new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
     }
 }

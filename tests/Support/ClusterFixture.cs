@@ -1,5 +1,6 @@
 using Metering.ClientApi.Hosting;
 using Metering.Grains.Hosting;
+using Metering.Grains.Time;
 using Metering.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
@@ -84,7 +85,7 @@ public sealed class ClusterFixture(PostgresFixture postgres) : IAsyncLifetime
         {
             string connectionString = siloBuilder.Configuration[ConnectionStringProperty]
                 ?? throw new InvalidOperationException("the test cluster has no connection string");
-            siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
+            siloBuilder.Services.AddSingleton(new LedgerClock(Clock));
             siloBuilder.AddMeteringGrains(connectionString);
         }
     }

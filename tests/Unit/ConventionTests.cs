@@ -62,6 +62,7 @@ public sealed class ConventionTests
     [InlineData(Outcome.HardCapExceeded, 402, "hard-cap-exceeded")]
     [InlineData(Outcome.EstimatedExceedsCap, 402, "estimated-exceeds-cap")]
     [InlineData(Outcome.TooManyOpenReservations, 429, "too_many_open_reservations")]
+    [InlineData(Outcome.TooManyFeatures, 429, "too_many_features")]
     [InlineData(Outcome.Unavailable, 503, "unavailable")]
     public void Outcome_MapsToTheContractsStatusAndCode(Outcome outcome, int status, string code)
     {

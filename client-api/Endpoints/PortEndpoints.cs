@@ -1,0 +1,206 @@
+using Metering.ClientApi.Auth;
+using Metering.ClientApi.Json;
+using Metering.ClientApi.Problems;
+using Metering.GrainInterfaces.Common;
+using Metering.GrainInterfaces.Ports;
+
+namespace Metering.ClientApi.Endpoints;
+
+/// <summary>Port token budgets over HTTP (API.md "Ports"): one grain call per request.</summary>
+internal static class PortEndpoints
+{
+    private const string KeyField = "portId";
+
+    public static void MapPortEndpoints(this IEndpointRouteBuilder app)
+    {
+        var ports = app.MapGroup("/v1/ports/{portId}").WithTags("Ports");
+        ports.MapGet("/budget", GetBudget).WithSummary("The port's budget");
+        ports.MapPut("/budget", PutBudget).WithSummary("Change the budget (admin; partial, merged)");
+        ports.MapPost("/reservations", Reserve).WithSummary("Hold an estimate of tokens for one call");
+        ports.MapPost("/reservations/{requestId}/commit", Commit).WithSummary("Finalize a call with its input and output tokens");
+        ports.MapPost("/reservations/{requestId}/release", Release).WithSummary("Release a hold");
+        ports.MapGet("/reservations/{requestId}", GetReservation).WithSummary("One reservation's state");
+        ports.MapPost("/usage", RecordUsage).WithSummary("Record usage without a reservation");
+        ports.MapGet("/usage", GetUsage).WithSummary("Tokens used and held in the current period, optionally for one feature");
+        ports.MapGet("/breakdown", GetBreakdown).WithSummary("Tokens and calls per feature in the current period");
+        ports.MapGet("/", GetPort).WithSummary("The budget with the current period's usage");
+    }
+
+    private static IPortGrain Port(IGrainFactory grains, string portId) => grains.GetGrain<IPortGrain>(portId);
+
+    private static async Task<IResult> GetBudget(HttpContext http, string portId, ApiKeyRing keys, IGrainFactory grains)
+    {
+        if (Access.Check(http, keys, Scope.Relay, KeyField, portId) is { } denied)
+        {
+            return denied;
+        }
+
+        var result = await Port(grains, portId).GetBudget();
+        return Answers.From(result.Outcome, result.Budget, result.Errors);
+    }
+
+    private static async Task<IResult> PutBudget(HttpContext http, string portId, ApiKeyRing keys, IGrainFactory grains)
+    {
+        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Admin, KeyField, portId);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using var body = fields!;
+        var patch = new PortBudgetPatch(
+            body.Boolean("enabled", required: false),
+            body.Integer("softCapTokens", required: false),
+            body.Integer("hardCapTokens", required: false),
+            body.Enum<BudgetPeriod>("period", required: false));
+        if (RequestGate.Close(body) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var result = await Port(grains, portId).SetBudget(patch, Access.KeyName(http));
+        return Answers.From(result.Outcome, result.Budget, result.Errors);
+    }
+
+    private static async Task<IResult> Reserve(HttpContext http, string portId, ApiKeyRing keys, IGrainFactory grains)
+    {
+        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, KeyField, portId);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using var body = fields!;
+        string? requestId = body.Identifier("requestId");
+        long? estimate = body.Integer("estimatedTokens", required: true);
+        string? feature = body.Text("feature", required: true, Limits.MaxLabelLength);
+        long ttl = body.Integer("ttlSeconds", required: false, Limits.MinTtlSeconds, Limits.MaxTtlSeconds) ?? Limits.DefaultTtlSeconds;
+        if (RequestGate.Close(body) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var result = await Port(grains, portId).Reserve(new PortReserveRequest(requestId!, estimate!.Value, feature!, (int)ttl));
+        return Answers.From(result.Outcome, result.Reservation, result.Errors, p => p
+            .With("usedTokens", result.Refusal?.UsedTokens)
+            .With("capTokens", result.Refusal?.CapTokens));
+    }
+
+    private static async Task<IResult> Commit(HttpContext http, string portId, string requestId, ApiKeyRing keys, IGrainFactory grains)
+    {
+        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, KeyField, portId, requestId);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using var body = fields!;
+        var call = ReadCall(body, featureRequired: false);
+        if (RequestGate.Close(body) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var request = new PortCommitRequest(requestId, call.Input, call.Output, call.Provider, call.Model, call.Feature, call.UserId);
+        var result = await Port(grains, portId).Commit(request);
+        return Answers.From(result.Outcome, result.Receipt, result.Errors);
+    }
+
+    private static async Task<IResult> Release(HttpContext http, string portId, string requestId, ApiKeyRing keys, IGrainFactory grains)
+    {
+        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, KeyField, portId, requestId, emptyIsObject: true);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using var body = fields!;
+        if (RequestGate.Close(body) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var result = await Port(grains, portId).Release(requestId);
+        return Answers.From(result.Outcome, result.Receipt, result.Errors);
+    }
+
+    private static async Task<IResult> RecordUsage(HttpContext http, string portId, ApiKeyRing keys, IGrainFactory grains)
+    {
+        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, KeyField, portId);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using var body = fields!;
+        string? requestId = body.Identifier("requestId");
+        var call = ReadCall(body, featureRequired: true);
+        if (RequestGate.Close(body) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var request = new PortUsageRequest(requestId!, call.Input, call.Output, call.Provider, call.Model, call.Feature!, call.UserId);
+        var result = await Port(grains, portId).RecordUsage(request);
+        return Answers.From(result.Outcome, result.Receipt, result.Errors);
+    }
+
+    private static async Task<IResult> GetReservation(HttpContext http, string portId, string requestId, ApiKeyRing keys, IGrainFactory grains)
+    {
+        if (Access.Check(http, keys, Scope.Relay, KeyField, portId) is { } denied)
+        {
+            return denied;
+        }
+
+        if (!Identifier.IsValid(requestId))
+        {
+            return ApiProblems.Invalid("requestId", Identifier.Rule);
+        }
+
+        var result = await Port(grains, portId).GetReservation(requestId);
+        return result.Outcome == Outcome.NotFound
+            ? ApiProblems.NotFound($"no reservation '{requestId}' on port '{portId}'")
+            : Answers.From(result.Outcome, result.Reservation, result.Errors);
+    }
+
+    private static async Task<IResult> GetUsage(HttpContext http, string portId, string? feature, ApiKeyRing keys, IGrainFactory grains)
+    {
+        if (Access.Check(http, keys, Scope.Relay, KeyField, portId) is { } denied)
+        {
+            return denied;
+        }
+
+        var result = await Port(grains, portId).GetUsage(feature);
+        return Answers.From(result.Outcome, result.Usage, result.Errors);
+    }
+
+    private static async Task<IResult> GetBreakdown(HttpContext http, string portId, ApiKeyRing keys, IGrainFactory grains)
+    {
+        if (Access.Check(http, keys, Scope.Relay, KeyField, portId) is { } denied)
+        {
+            return denied;
+        }
+
+        var result = await Port(grains, portId).GetBreakdown();
+        return Answers.From(result.Outcome, result.Items, result.Errors);
+    }
+
+    private static async Task<IResult> GetPort(HttpContext http, string portId, ApiKeyRing keys, IGrainFactory grains)
+    {
+        if (Access.Check(http, keys, Scope.Relay, KeyField, portId) is { } denied)
+        {
+            return denied;
+        }
+
+        var result = await Port(grains, portId).GetPort();
+        return Answers.From(result.Outcome, result.Port, result.Errors);
+    }
+
+    private static (long Input, long Output, string Provider, string Model, string? Feature, string? UserId) ReadCall(JsonFields body, bool featureRequired) => (
+        body.Integer("inputTokens", required: true) ?? 0,
+        body.Integer("outputTokens", required: true) ?? 0,
+        body.Text("provider", required: true, Limits.MaxLabelLength) ?? "",
+        body.Text("model", required: true, Limits.MaxLabelLength) ?? "",
+        body.Text("feature", required: featureRequired, Limits.MaxLabelLength),
+        body.Text("userId", required: false, Limits.MaxLabelLength));
+}

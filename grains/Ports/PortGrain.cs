@@ -1,0 +1,392 @@
+using Metering.GrainInterfaces.Common;
+using Metering.GrainInterfaces.Ports;
+using Metering.Grains.Engine;
+using Metering.Grains.Storage;
+using Metering.Grains.Time;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace Metering.Grains.Ports;
+
+/// <summary>
+/// The token budget of one port. Usage is kept per UTC day and feature (<see cref="PortUsageBook"/>),
+/// so the current period's usage is summed from the clock at read time: no reset job, and a
+/// change of period applies to usage already recorded.
+/// </summary>
+[Reentrant]
+[GrainType("port")]
+internal sealed class PortGrain(LedgerStore store, LedgerClock clock, ILogger<PortGrain> logger)
+    : LedgerGrain<PortAccount, PortHoldDetail>(store, clock, logger), IPortGrain
+{
+    private const string KeyField = "portId";
+    private static readonly byte[] ReleaseHash = RequestHash.Of(Operations.Release);
+
+    protected override LedgerKind<PortAccount, PortHoldDetail> Kind => PortLedgerKind.Instance;
+
+    public Task<PortBudgetResult> GetBudget() =>
+        Guard("get_budget", GetBudgetAsync, o => new PortBudgetResult(o), r => r.Outcome);
+
+    public Task<PortBudgetResult> SetBudget(PortBudgetPatch patch, string changedBy) =>
+        Guard(Operations.SetBudget, () => SetBudgetAsync(patch, changedBy), o => new PortBudgetResult(o), r => r.Outcome);
+
+    public Task<PortReserveResult> Reserve(PortReserveRequest request) =>
+        Guard(Operations.Reserve, () => ReserveAsync(request), o => new PortReserveResult(o), r => r.Outcome);
+
+    public Task<PortCommitResult> Commit(PortCommitRequest request) =>
+        Guard(Operations.Commit, () => CommitAsync(request), o => new PortCommitResult(o), r => r.Outcome);
+
+    public Task<PortReleaseResult> Release(string requestId) =>
+        Guard(Operations.Release, () => ReleaseAsync(requestId), o => new PortReleaseResult(o), r => r.Outcome);
+
+    public Task<PortUsageResult> RecordUsage(PortUsageRequest request) =>
+        Guard(Operations.Usage, () => RecordUsageAsync(request), o => new PortUsageResult(o), r => r.Outcome);
+
+    public Task<PortReservationResult> GetReservation(string requestId) =>
+        Guard("get_reservation", () => GetReservationAsync(requestId), o => new PortReservationResult(o), r => r.Outcome);
+
+    public Task<PortUsageViewResult> GetUsage(string? feature) =>
+        Guard("get_usage", () => GetUsageAsync(feature), o => new PortUsageViewResult(o), r => r.Outcome);
+
+    public Task<PortViewResult> GetPort() =>
+        Guard("get_account", GetPortAsync, o => new PortViewResult(o), r => r.Outcome);
+
+    public Task<PortBreakdownResult> GetBreakdown() =>
+        Guard("get_breakdown", GetBreakdownAsync, o => new PortBreakdownResult(o, []), r => r.Outcome);
+
+    private static PortUsageBook Book(Ledger<PortAccount, PortHoldDetail> ledger, DateTimeOffset now)
+    {
+        var book = (PortUsageBook)ledger.SideState!;
+        book.Prune(PortLedgerKind.OldestKeptDay(now));
+        return book;
+    }
+
+    private static DateOnly PeriodStart(PortAccount account, DateTimeOffset now) => UtcCalendar.PeriodStart(account.Budget.Period, now);
+
+    private async Task<PortBudgetResult> GetBudgetAsync()
+    {
+        if (InvalidKey(KeyField) is { } errors)
+        {
+            return new PortBudgetResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var ledger = await LedgerAsync();
+        var budget = ledger.Account.Budget;
+        await ledger.WhenDurable();
+        return new PortBudgetResult(Outcome.Ok, budget);
+    }
+
+    private async Task<PortBudgetResult> SetBudgetAsync(PortBudgetPatch patch, string changedBy)
+    {
+        var errors = InvalidKey(KeyField) ?? new ValidationErrors();
+        errors.RequireText("changedBy", changedBy, Limits.MaxLabelLength, required: true);
+        if (!errors.IsEmpty)
+        {
+            return new PortBudgetResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var ledger = await LedgerAsync();
+
+        // The synchronous step.
+        var now = Now();
+        var (merged, invalid) = patch.ApplyTo(ledger.Account.Budget);
+        if (invalid is not null)
+        {
+            return new PortBudgetResult(Outcome.InvalidRequest, Errors: invalid);
+        }
+
+        if (!ledger.CanStage)
+        {
+            return new PortBudgetResult(Outcome.Unavailable);
+        }
+
+        var budget = merged! with { UpdatedAt = now, UpdatedBy = changedBy };
+        var account = ledger.Account with { Budget = budget, BudgetChanges = ledger.Account.BudgetChanges + 1 };
+        await ledger.Stage(account, null, null, now, new PortBudgetChange(account.BudgetChanges, budget, changedBy, now));
+        return new PortBudgetResult(Outcome.Ok, budget);
+    }
+
+    private async Task<PortReserveResult> ReserveAsync(PortReserveRequest request)
+    {
+        var errors = InvalidKey(KeyField) ?? request.Validate();
+        if (errors is not null)
+        {
+            return new PortReserveResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var ledger = await LedgerAsync();
+        await PrepareReserveAsync(ledger, request.RequestId);
+
+        // The synchronous step.
+        var now = Now();
+        var hash = RequestHash.Of(request.EstimatedTokens, request.Feature, request.TtlSeconds);
+        var check = CheckReserve(ledger, request.RequestId, now);
+        if (check.Earlier is { } earlier)
+        {
+            var (replayed, first) = await Replies.ReplayAsync<PortReservation>(earlier, hash);
+            return new PortReserveResult(replayed, first);
+        }
+
+        var book = Book(ledger, now);
+        var early = check.Refusal ?? (book.Knows(request.Feature) || book.Features < Limits.MaxFeaturesPerPort ? null : Outcome.TooManyFeatures);
+        if (early is { } refusal)
+        {
+            await ledger.WhenDurable();
+            return new PortReserveResult(refusal);
+        }
+
+        var account = ledger.Account;
+        long used = book.Used(PeriodStart(account, now));
+        var outcome = PortRules.Decide(account.Budget, used, ledger.Reserved, request.EstimatedTokens);
+        if (outcome != Outcome.Created)
+        {
+            // Not stored, but decided on staged changes: answer once they are durable.
+            await ledger.WhenDurable();
+            return new PortReserveResult(outcome, Refusal: new PortRefusal(used, account.Budget.HardCapTokens));
+        }
+
+        var expiresAt = now.AddSeconds(request.TtlSeconds);
+        var reservation = new PortReservation(
+            request.RequestId, ReservationState.Reserved, used,
+            PortRules.Remaining(account.Budget, used, ledger.Reserved + request.EstimatedTokens),
+            PortRules.SoftCapReached(account.Budget, used), expiresAt);
+        var hold = new Hold<PortHoldDetail>(
+            request.RequestId, ReservationState.Reserved, request.EstimatedTokens, request.Feature, now, expiresAt, new PortHoldDetail(request.Feature));
+        var journal = new JournalEntry(request.RequestId, Operations.Reserve, hash, LedgerJson.Serialize(reservation), now);
+        await ledger.Stage(account with { LastActiveAt = now }, journal, hold, now);
+        return new PortReserveResult(Outcome.Created, reservation);
+    }
+
+    private async Task<PortCommitResult> CommitAsync(PortCommitRequest request)
+    {
+        var errors = InvalidKey(KeyField) ?? request.Validate();
+        if (errors is not null)
+        {
+            return new PortCommitResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var ledger = await LedgerAsync();
+        var found = await FindForSettleAsync(ledger, request.RequestId, Operations.Commit, Now());
+
+        // The synchronous step.
+        var now = Now();
+        ledger.Sweep(now);
+        var check = CheckSettle(ledger, found, request.RequestId, Operations.Commit);
+        if (check.Refusal is { } refusal)
+        {
+            await ledger.WhenDurable();
+            return new PortCommitResult(refusal);
+        }
+
+        var hold = check.Hold!;
+        string feature = request.Feature ?? hold.Detail.Feature;
+        var hash = RequestHash.Of(request.InputTokens, request.OutputTokens, request.Provider, request.Model, feature, request.UserId);
+        if (check.Earlier is { } earlier)
+        {
+            var (replayed, first) = await Replies.ReplayAsync<PortCallReceipt>(earlier, hash);
+            return new PortCommitResult(replayed, first);
+        }
+
+        var book = Book(ledger, now);
+        if (!book.Knows(feature) && book.Features >= Limits.MaxFeaturesPerPort)
+        {
+            await ledger.WhenDurable();
+            return new PortCommitResult(Outcome.TooManyFeatures);
+        }
+
+        if (!ledger.CanStage)
+        {
+            return new PortCommitResult(Outcome.Unavailable);
+        }
+
+        var call = new CallToRecord(request.RequestId, feature, request.InputTokens, request.OutputTokens, request.Provider, request.Model, request.UserId);
+        var receipt = RecordCall(ledger, book, call, ledger.ReservedWithout(hold), ReservationState.Committed, late: hold.ExpiresAt <= now, now, out var increment);
+        var committed = hold with { State = ReservationState.Committed, ClosedAt = now, CommittedAmount = receipt.Tokens, Late = receipt.Late };
+        var journal = new JournalEntry(request.RequestId, Operations.Commit, hash, LedgerJson.Serialize(receipt), now);
+        var durable = ledger.Stage(ledger.Account with { LastActiveAt = now }, journal, committed, now, increment);
+        book.Add(increment.Day, increment.Feature, increment.Tokens, increment.Calls);
+        await durable;
+        return new PortCommitResult(Outcome.Ok, receipt);
+    }
+
+    private async Task<PortUsageResult> RecordUsageAsync(PortUsageRequest request)
+    {
+        var errors = InvalidKey(KeyField) ?? request.Validate();
+        if (errors is not null)
+        {
+            return new PortUsageResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var ledger = await LedgerAsync();
+
+        // The synchronous step. A replay memory forgot is caught by the journal's unique key at
+        // flush; its retry is then answered from the journal.
+        var now = Now();
+        var hash = RequestHash.Of(request.InputTokens, request.OutputTokens, request.Provider, request.Model, request.Feature, request.UserId);
+        if (ledger.KnownJournal(request.RequestId, Operations.Usage) is { } earlier)
+        {
+            var (replayed, first) = await Replies.ReplayAsync<PortCallReceipt>(earlier, hash);
+            return new PortUsageResult(replayed, first);
+        }
+
+        ledger.Sweep(now);
+        var book = Book(ledger, now);
+        if (!book.Knows(request.Feature) && book.Features >= Limits.MaxFeaturesPerPort)
+        {
+            await ledger.WhenDurable();
+            return new PortUsageResult(Outcome.TooManyFeatures);
+        }
+
+        if (!ledger.CanStage)
+        {
+            return new PortUsageResult(Outcome.Unavailable);
+        }
+
+        var call = new CallToRecord(request.RequestId, request.Feature, request.InputTokens, request.OutputTokens, request.Provider, request.Model, request.UserId);
+        var receipt = RecordCall(ledger, book, call, ledger.Reserved, state: null, late: false, now, out var increment);
+        var journal = new JournalEntry(request.RequestId, Operations.Usage, hash, LedgerJson.Serialize(receipt), now);
+        var durable = ledger.Stage(ledger.Account with { LastActiveAt = now }, journal, null, now, increment);
+        book.Add(increment.Day, increment.Feature, increment.Tokens, increment.Calls);
+        await durable;
+        return new PortUsageResult(Outcome.Created, receipt);
+    }
+
+    /// <summary>The receipt of a call about to be recorded, and the usage increment that records it.</summary>
+    private static PortCallReceipt RecordCall(
+        Ledger<PortAccount, PortHoldDetail> ledger, PortUsageBook book, CallToRecord call, long heldAfter,
+        ReservationState? state, bool late, DateTimeOffset now, out PortUsageIncrement increment)
+    {
+        long tokens = call.InputTokens + call.OutputTokens;
+        var budget = ledger.Account.Budget;
+        long usedAfter = book.Used(UtcCalendar.PeriodStart(budget.Period, now)) + tokens;
+        increment = new PortUsageIncrement(UtcCalendar.Day(now), call.Feature, tokens, 1);
+        return new PortCallReceipt(
+            call.RequestId, state, call.Feature, call.InputTokens, call.OutputTokens, tokens, call.Provider, call.Model, call.UserId,
+            usedAfter, PortRules.Remaining(budget, usedAfter, heldAfter), PortRules.SoftCapReached(budget, usedAfter), late, now);
+    }
+
+    private async Task<PortReleaseResult> ReleaseAsync(string requestId)
+    {
+        var errors = InvalidKey(KeyField) ?? RequestIdErrors(requestId);
+        if (errors is not null)
+        {
+            return new PortReleaseResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var ledger = await LedgerAsync();
+        var found = await FindForSettleAsync(ledger, requestId, Operations.Release, Now());
+
+        // The synchronous step.
+        var now = Now();
+        ledger.Sweep(now);
+        var check = CheckSettle(ledger, found, requestId, Operations.Release);
+        if (check.Refusal is { } refusal)
+        {
+            await ledger.WhenDurable();
+            return new PortReleaseResult(refusal);
+        }
+
+        if (check.Earlier is { } earlier)
+        {
+            var (replayed, first) = await Replies.ReplayAsync<PortReleaseReceipt>(earlier, ReleaseHash);
+            return new PortReleaseResult(replayed, first);
+        }
+
+        var hold = check.Hold!;
+        if (!ledger.CanStage)
+        {
+            return new PortReleaseResult(Outcome.Unavailable);
+        }
+
+        // Released after expiry: recorded as released (a later commit is refused), answered as expired.
+        var state = hold.CountsAt(now) ? ReservationState.Released : ReservationState.Expired;
+        long used = Book(ledger, now).Used(PeriodStart(ledger.Account, now));
+        var receipt = new PortReleaseReceipt(requestId, state, hold.Amount, used, PortRules.Remaining(ledger.Account.Budget, used, ledger.ReservedWithout(hold)));
+        var released = hold with { State = ReservationState.Released, ClosedAt = now };
+        var journal = new JournalEntry(requestId, Operations.Release, ReleaseHash, LedgerJson.Serialize(receipt), now);
+        await ledger.Stage(ledger.Account with { LastActiveAt = now }, journal, released, now);
+        return new PortReleaseResult(Outcome.Ok, receipt);
+    }
+
+    private async Task<PortReservationResult> GetReservationAsync(string requestId)
+    {
+        var errors = InvalidKey(KeyField) ?? RequestIdErrors(requestId);
+        if (errors is not null)
+        {
+            return new PortReservationResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var ledger = await LedgerAsync();
+        var found = await ledger.FindHoldAsync(requestId, Now());
+        var now = Now();
+        var hold = ledger.KnownHold(requestId) ?? found;
+        if (hold is null)
+        {
+            return new PortReservationResult(Outcome.NotFound);
+        }
+
+        await ledger.WhenDurable();
+        bool committed = hold.State == ReservationState.Committed;
+        var state = hold.State == ReservationState.Released && hold.ClosedAt >= hold.ExpiresAt ? ReservationState.Expired : hold.StateAt(now);
+        return new PortReservationResult(Outcome.Ok, new PortReservationView(
+            hold.RequestId, state, hold.Detail.Feature, hold.Amount, hold.CreatedAt, hold.ExpiresAt,
+            committed ? hold.CommittedAmount : null, committed ? hold.Late : null));
+    }
+
+    private async Task<PortUsageViewResult> GetUsageAsync(string? feature)
+    {
+        var errors = InvalidKey(KeyField) ?? new ValidationErrors();
+        errors.RequireText("feature", feature, Limits.MaxLabelLength, required: false);
+        if (!errors.IsEmpty)
+        {
+            return new PortUsageViewResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var ledger = await LedgerAsync();
+        var now = Now();
+        ledger.Sweep(now);
+        var book = Book(ledger, now);
+        var start = PeriodStart(ledger.Account, now);
+        var view = feature is null
+            ? new PortUsageView(UtcCalendar.StartOf(start), book.Used(start), ledger.Reserved)
+            : new PortUsageView(UtcCalendar.StartOf(start), book.UsedFor(start, feature), ledger.ReservedFor(feature));
+        await ledger.WhenDurable();
+        return new PortUsageViewResult(Outcome.Ok, view);
+    }
+
+    private async Task<PortViewResult> GetPortAsync()
+    {
+        if (InvalidKey(KeyField) is { } errors)
+        {
+            return new PortViewResult(Outcome.InvalidRequest, Errors: errors);
+        }
+
+        var ledger = await LedgerAsync();
+        var now = Now();
+        ledger.Sweep(now);
+        var budget = ledger.Account.Budget;
+        var start = PeriodStart(ledger.Account, now);
+        long used = Book(ledger, now).Used(start);
+        var view = new PortView(
+            AccountId, budget, UtcCalendar.StartOf(start), used, ledger.Reserved,
+            PortRules.Remaining(budget, used, ledger.Reserved), PortRules.SoftCapReached(budget, used));
+        await ledger.WhenDurable();
+        return new PortViewResult(Outcome.Ok, view);
+    }
+
+    private async Task<PortBreakdownResult> GetBreakdownAsync()
+    {
+        if (InvalidKey(KeyField) is { } errors)
+        {
+            return new PortBreakdownResult(Outcome.InvalidRequest, [], errors);
+        }
+
+        var ledger = await LedgerAsync();
+        var now = Now();
+        var items = Book(ledger, now).Breakdown(PeriodStart(ledger.Account, now));
+        await ledger.WhenDurable();
+        return new PortBreakdownResult(Outcome.Ok, items);
+    }
+
+    /// <summary>The members of a commit or usage record that the receipt repeats.</summary>
+    private sealed record CallToRecord(string RequestId, string Feature, long InputTokens, long OutputTokens, string Provider, string Model, string? UserId);
+}
