@@ -103,7 +103,7 @@ internal sealed class JsonFields : IDisposable
 
     /// <summary>
     /// Any JSON value, returned as its text (null when absent or JSON null); at most
-    /// <paramref name="maxBytes"/> bytes, and no NUL anywhere in it.
+    /// <paramref name="maxBytes"/> bytes, and storable as jsonb (see ValidationErrors.RequireCallDetails).
     /// </summary>
     public string? RawJson(string name, int maxBytes)
     {
@@ -119,13 +119,9 @@ internal sealed class JsonFields : IDisposable
             return null;
         }
 
-        if (raw.Contains("\\u0000", StringComparison.Ordinal))
-        {
-            Errors.Add(name, "must not contain a NUL character");
-            return null;
-        }
-
-        return raw;
+        int before = Errors.Fields.Count;
+        Errors.RequireCallDetails(name, raw);
+        return Errors.Fields.Count == before ? raw : null;
     }
 
     /// <summary>True when the member is present (even as null).</summary>

@@ -66,9 +66,10 @@ public sealed class ValidationErrors
 
     /// <summary>
     /// Adds an error when free text is missing (if required), empty, longer than
-    /// <paramref name="maxLength"/> characters, or holds a control character (NUL included).
+    /// <paramref name="maxLength"/> characters, or holds a control character (NUL included;
+    /// line breaks and tabs are allowed in free text when <paramref name="multiline"/>).
     /// </summary>
-    public void RequireText(string field, string? value, int maxLength, bool required)
+    public void RequireText(string field, string? value, int maxLength, bool required, bool multiline = false)
     {
         if (value is null)
         {
@@ -84,13 +85,18 @@ public sealed class ValidationErrors
         {
             Add(field, $"must be 1 to {maxLength} characters");
         }
-        else if (value.Any(char.IsControl))
+        else if (value.Any(c => char.IsControl(c) && !(multiline && c is '\n' or '\r' or '\t')))
         {
-            Add(field, "must not contain control characters (NUL included)");
+            Add(field, multiline ? "must not contain control characters other than line breaks and tabs" : "must not contain control characters (NUL included)");
         }
     }
 
-    /// <summary>Adds an error when call details are not one JSON value of at most <see cref="Limits.MaxCallDetailsBytes"/> bytes.</summary>
+    /// <summary>
+    /// Adds an error when call details are not one JSON value of at most
+    /// <see cref="Limits.MaxCallDetailsBytes"/> bytes that PostgreSQL's jsonb can store: no
+    /// duplicate properties, depth at most 32, no NUL or unpaired surrogate in any string or
+    /// name, and numbers within the range of a double.
+    /// </summary>
     public void RequireCallDetails(string field, string? json)
     {
         if (json is null)
@@ -107,9 +113,9 @@ public sealed class ValidationErrors
         try
         {
             using var document = System.Text.Json.JsonDocument.Parse(json, new System.Text.Json.JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 32 });
-            if (json.Contains('\0', StringComparison.Ordinal) || json.Contains("\\u0000", StringComparison.Ordinal))
+            if (StorableJson.Problem(document.RootElement) is { } problem)
             {
-                Add(field, "must not contain a NUL character");
+                Add(field, problem);
             }
         }
         catch (System.Text.Json.JsonException)

@@ -17,7 +17,7 @@ public sealed record PoolGrantRequest(
         var errors = new ValidationErrors();
         errors.RequireIdentifier("grantId", GrantId);
         errors.RequireAmount("micros", Micros);
-        errors.RequireText("note", Note, Limits.MaxNoteLength, required: false);
+        errors.RequireText("note", Note, Limits.MaxNoteLength, required: false, multiline: true);
         return errors.OrNull();
     }
 }

@@ -162,6 +162,8 @@ public sealed class PoolHttpTests(ClusterFixture fixture) : IAsyncLifetime
     [InlineData("/usage", """{"requestId":"f1","usageType":"chat","costMicros":1,"promptTokens":1,"completionTokens":1}""", "model")]
     [InlineData("/usage", """{"requestId":"f1","usageType":"chat","costMicros":1,"promptTokens":1,"completionTokens":1,"model":"m","callDetails":{"a":"\u0000"}}""", "callDetails")]
     [InlineData("/usage", """{"requestId":"f1","usageType":"chat","costMicros":1,"promptTokens":1,"completionTokens":1,"model":"m","callDetails":{"a":1,"a":2}}""", "body")]
+    [InlineData("/usage", """{"requestId":"f1","usageType":"chat","costMicros":1,"promptTokens":1,"completionTokens":1,"model":"m","callDetails":{"n":1e1000000}}""", "callDetails")]
+    [InlineData("/usage", """{"requestId":"f1","usageType":"chat","costMicros":1,"promptTokens":1,"completionTokens":1,"model":"m","callDetails":{"s":"\ud800"}}""", "callDetails")]
     public async Task BadInput_Is400_AndChangesNothing(string path, string json, string field)
     {
         var (status, body, type) = await Http.Send(HttpMethod.Post, Base + path, Relay, json);
@@ -173,6 +175,17 @@ public sealed class PoolHttpTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.True(body.GetProperty("errors").TryGetProperty(field, out _), body.GetRawText());
         Assert.Equal(0, pool.Body.GetProperty("reservedMicros").GetInt64());
         Assert.Empty(audit.Body.GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task CallDetails_WithAnEscapedBackslashBeforeU0000_IsAccepted()
+    {
+        string json = """{"requestId":"f1","usageType":"chat","costMicros":1,"promptTokens":1,"completionTokens":1,"model":"m","callDetails":{"path":"C:\\u0000x"}}""";
+
+        var (status, body, _) = await Http.Send(HttpMethod.Post, $"{Base}/usage", Relay, json);
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal("C:\\u0000x", body.GetProperty("callDetails").GetProperty("path").GetString());
     }
 
     [Fact]
