@@ -11,31 +11,25 @@ internal static class Access
 {
     private const string KeyItem = "metering.api-key";
 
+    /// <summary>
+    /// Checks the key and scope only (401, 403), for routes whose identifiers are in the body and
+    /// checked one by one afterwards (usage events); null when allowed.
+    /// </summary>
+    public static ProblemBody? CheckScope(HttpContext http, ApiKeyRing ring, Scope scope) =>
+        Authenticate(http, ring, scope, out _);
+
     /// <summary>Checks the key and scope; null when allowed, else the problem to answer.</summary>
     public static ProblemBody? Check(HttpContext http, ApiKeyRing ring, Scope scope, string? identifierName = null, string? identifier = null)
     {
-        string? header = http.Request.Headers.Authorization;
-        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (Authenticate(http, ring, scope, out var key) is { } refused)
         {
-            return ApiProblems.Unauthorized();
-        }
-
-        var key = ring.Find(header["Bearer ".Length..].Trim());
-        if (key is null)
-        {
-            return ApiProblems.Unauthorized();
-        }
-
-        http.Items[KeyItem] = key;
-        if (!key.Allows(scope))
-        {
-            return ApiProblems.Forbidden($"this key lacks the {scope.ToString().ToLowerInvariant()} scope");
+            return refused;
         }
 
         if (identifierName is null)
         {
             // Routes without an account identifier (tiers, lists) reach every account.
-            return key.IdPrefix is null ? null : ApiProblems.Forbidden("this key is limited to an identifier prefix");
+            return key!.IdPrefix is null ? null : ApiProblems.Forbidden("this key is limited to an identifier prefix");
         }
 
         if (!Identifier.IsValid(identifier))
@@ -43,7 +37,26 @@ internal static class Access
             return ApiProblems.Invalid(identifierName, Identifier.Rule);
         }
 
-        return key.Reaches(identifier!) ? null : ApiProblems.Forbidden($"this key does not reach {identifierName} '{identifier}'");
+        return key!.Reaches(identifier!) ? null : ApiProblems.Forbidden($"this key does not reach {identifierName} '{identifier}'");
+    }
+
+    private static ProblemBody? Authenticate(HttpContext http, ApiKeyRing ring, Scope scope, out ApiKey? key)
+    {
+        key = null;
+        string? header = http.Request.Headers.Authorization;
+        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return ApiProblems.Unauthorized();
+        }
+
+        key = ring.Find(header["Bearer ".Length..].Trim());
+        if (key is null)
+        {
+            return ApiProblems.Unauthorized();
+        }
+
+        http.Items[KeyItem] = key;
+        return key.Allows(scope) ? null : ApiProblems.Forbidden($"this key lacks the {scope.ToString().ToLowerInvariant()} scope");
     }
 
     /// <summary>The authenticated key's name, for audit records ("who made this change").</summary>

@@ -53,6 +53,7 @@ public static class MeteringApi
         app.MapInstallEndpoints();
         app.MapPoolEndpoints();
         app.MapPortEndpoints();
+        app.MapUsageEndpoints();
         app.MapFallback((HttpContext http) => Problems.ApiProblems.NotFound($"no route {http.Request.Method} {http.Request.Path}"));
         return app;
     }

@@ -12,9 +12,17 @@ namespace Metering.ClientApi.Json;
 internal sealed class JsonFields : IDisposable
 {
     private readonly JsonDocument? _document;
+    private readonly JsonElement? _root;
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
 
-    public JsonFields(JsonDocument document) => _document = document;
+    public JsonFields(JsonDocument document)
+    {
+        _document = document;
+        _root = document.RootElement;
+    }
+
+    /// <summary>Reads one object inside a larger document (an event of a batch); the caller owns the document.</summary>
+    public JsonFields(JsonElement element) => _root = element;
 
     private JsonFields() { }
 
@@ -124,8 +132,14 @@ internal sealed class JsonFields : IDisposable
         return Errors.Fields.Count == before ? raw : null;
     }
 
+    /// <summary>The member's raw value when present, for shapes this class does not read (arrays).</summary>
+    public JsonElement? Raw(string name, bool required)
+    {
+        return TryGet(name, required, out var value) ? value : null;
+    }
+
     /// <summary>True when the member is present (even as null).</summary>
-    public bool Has(string name) => _document is not null && _document.RootElement.TryGetProperty(name, out _);
+    public bool Has(string name) => _root is { } root && root.TryGetProperty(name, out _);
 
     public bool? Boolean(string name, bool required)
     {
@@ -172,12 +186,12 @@ internal sealed class JsonFields : IDisposable
     /// <summary>Adds an error for every member that no accessor asked for.</summary>
     public void RejectUnknown()
     {
-        if (_document is null)
+        if (_root is not { } root)
         {
             return;
         }
 
-        foreach (var property in _document.RootElement.EnumerateObject())
+        foreach (var property in root.EnumerateObject())
         {
             if (!_read.Contains(property.Name))
             {
@@ -191,7 +205,7 @@ internal sealed class JsonFields : IDisposable
     private bool TryGet(string name, bool required, out JsonElement value)
     {
         _read.Add(name);
-        if (_document is not null && _document.RootElement.TryGetProperty(name, out value))
+        if (_root is { } root && root.TryGetProperty(name, out value))
         {
             if (value.ValueKind == JsonValueKind.Null && required)
             {

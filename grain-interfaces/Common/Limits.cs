@@ -92,6 +92,31 @@ public static class Limits
     /// </summary>
     public const int PortUsageWindowDays = 31;
 
+    /// <summary>Most events in one <c>/v1/usage-events/batch</c> request, per the API contract.</summary>
+    public const int MaxEventsPerBatch = 1000;
+
+    /// <summary>
+    /// Most events one ingest flush (one PostgreSQL transaction) writes. At this size a multi-row
+    /// insert plus its rollup upserts stays well under 100 ms on these machines, and a full HTTP
+    /// batch (<see cref="MaxEventsPerBatch"/>) always fits in one flush.
+    /// </summary>
+    public const int MaxIngestFlushEvents = 4 * MaxEventsPerBatch;
+
+    /// <summary>
+    /// Most events waiting in one silo's ingest worker (in the running flush and queued behind
+    /// it). Past it the request answers 503 and the caller retries (events are idempotent).
+    /// </summary>
+    public const int MaxPendingIngestEvents = 16 * MaxEventsPerBatch;
+
+    /// <summary>Most fractional digits of a customer charge, per the API contract.</summary>
+    public const int MaxChargeFractionDigits = 10;
+
+    /// <summary>Most integer digits of a customer charge (up to 10^18 − 1 dollars): numeric(28,10) holds it exactly.</summary>
+    public const int MaxChargeIntegerDigits = 18;
+
+    /// <summary>Longest invoice period, in days: two years of daily rollups per deployment at most.</summary>
+    public const int MaxInvoicePeriodDays = 731;
+
     /// <summary>How long request keys are guaranteed to be remembered, in hours (the contract says at least 24).</summary>
     public const int RequestIdRetentionHours = 24;
 }
