@@ -14,17 +14,17 @@ internal static class PoolEndpoints
     public static void MapPoolEndpoints(this IEndpointRouteBuilder app)
     {
         var pools = app.MapGroup("/v1/pools/{poolId}").WithTags("Pools");
-        pools.MapPost("/reservations", Reserve).WithSummary("Hold micro-USD for one premium call");
-        pools.MapPost("/reservations/{requestId}/commit", Commit).WithSummary("Finalize a call with its actual cost; writes its audit record");
-        pools.MapPost("/reservations/{requestId}/release", Release).WithSummary("Release a hold");
-        pools.MapGet("/reservations/{requestId}", GetReservation).WithSummary("One reservation's state");
-        pools.MapPost("/usage", FreeUsage).WithSummary("Record a free call: audited, not debited");
-        pools.MapGet("/usage", ListUsage).WithSummary("Audit records, oldest first, paged");
-        pools.MapGet("/", GetPool).WithSummary("The pool's balance");
+        pools.MapPost("/reservations", Reserve).WithSummary("Hold micro-USD for one premium call").Answers<PoolReservation>(StatusCodes.Status201Created, refusable: true);
+        pools.MapPost("/reservations/{requestId}/commit", Commit).WithSummary("Finalize a call with its actual cost; writes its audit record").Answers<PoolCommitReceipt>();
+        pools.MapPost("/reservations/{requestId}/release", Release).WithSummary("Release a hold").Answers<PoolReleaseReceipt>();
+        pools.MapGet("/reservations/{requestId}", GetReservation).WithSummary("One reservation's state").Answers<PoolReservationView>();
+        pools.MapPost("/usage", FreeUsage).WithSummary("Record a free call: audited, not debited").Answers<PoolUsageJson>(StatusCodes.Status201Created);
+        pools.MapGet("/usage", ListUsage).WithSummary("Audit records, oldest first, paged").Answers<PoolUsageJson[]>();
+        pools.MapGet("/", GetPool).WithSummary("The pool's balance").Answers<PoolView>();
 
         var admin = app.MapGroup("/v1/admin/pools/{poolId}").WithTags("Admin");
-        admin.MapPut("/", SetLimit).WithSummary("Set a pool's limit");
-        admin.MapPost("/grants", Grant).WithSummary("Raise a pool's limit, once per grantId");
+        admin.MapPut("/", SetLimit).WithSummary("Set a pool's limit").Answers<PoolView>();
+        admin.MapPost("/grants", Grant).WithSummary("Raise a pool's limit, once per grantId").Answers<PoolGrantReceipt>(StatusCodes.Status201Created);
     }
 
     private static IPoolGrain Pool(IGrainFactory grains, string poolId) => grains.GetGrain<IPoolGrain>(poolId);

@@ -14,16 +14,16 @@ internal static class PortEndpoints
     public static void MapPortEndpoints(this IEndpointRouteBuilder app)
     {
         var ports = app.MapGroup("/v1/ports/{portId}").WithTags("Ports");
-        ports.MapGet("/budget", GetBudget).WithSummary("The port's budget");
-        ports.MapPut("/budget", PutBudget).WithSummary("Change the budget (admin; partial, merged)");
-        ports.MapPost("/reservations", Reserve).WithSummary("Hold an estimate of tokens for one call");
-        ports.MapPost("/reservations/{requestId}/commit", Commit).WithSummary("Finalize a call with its input and output tokens");
-        ports.MapPost("/reservations/{requestId}/release", Release).WithSummary("Release a hold");
-        ports.MapGet("/reservations/{requestId}", GetReservation).WithSummary("One reservation's state");
-        ports.MapPost("/usage", RecordUsage).WithSummary("Record usage without a reservation");
-        ports.MapGet("/usage", GetUsage).WithSummary("Tokens used and held in the current period, optionally for one feature");
-        ports.MapGet("/breakdown", GetBreakdown).WithSummary("Tokens and calls per feature in the current period");
-        ports.MapGet("/", GetPort).WithSummary("The budget with the current period's usage");
+        ports.MapGet("/budget", GetBudget).WithSummary("The port's budget").Answers<PortBudget>();
+        ports.MapPut("/budget", PutBudget).WithSummary("Change the budget (admin; partial, merged)").Answers<PortBudget>();
+        ports.MapPost("/reservations", Reserve).WithSummary("Hold an estimate of tokens for one call").Answers<PortReservation>(StatusCodes.Status201Created, refusable: true);
+        ports.MapPost("/reservations/{requestId}/commit", Commit).WithSummary("Finalize a call with its input and output tokens").Answers<PortCallReceipt>();
+        ports.MapPost("/reservations/{requestId}/release", Release).WithSummary("Release a hold").Answers<PortReleaseReceipt>();
+        ports.MapGet("/reservations/{requestId}", GetReservation).WithSummary("One reservation's state").Answers<PortReservationView>();
+        ports.MapPost("/usage", RecordUsage).WithSummary("Record usage without a reservation").Answers<PortCallReceipt>(StatusCodes.Status201Created);
+        ports.MapGet("/usage", GetUsage).WithSummary("Tokens used and held in the current period, optionally for one feature").Answers<PortUsageView>();
+        ports.MapGet("/breakdown", GetBreakdown).WithSummary("Tokens and calls per feature in the current period").Answers<PortFeatureUsage[]>();
+        ports.MapGet("/", GetPort).WithSummary("The budget with the current period's usage").Answers<PortView>();
     }
 
     private static IPortGrain Port(IGrainFactory grains, string portId) => grains.GetGrain<IPortGrain>(portId);
