@@ -163,11 +163,22 @@ internal static class PortEndpoints
             : Answers.From(result.Outcome, result.Reservation, result.Errors);
     }
 
-    private static async Task<IResult> GetUsage(HttpContext http, string portId, string? feature, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> GetUsage(HttpContext http, string portId, ApiKeyRing keys, IGrainFactory grains)
     {
         if (Access.Check(http, keys, Scope.Relay, KeyField, portId) is { } denied)
         {
             return denied;
+        }
+
+        string? feature = null;
+        if (http.Request.Query.TryGetValue("feature", out var features))
+        {
+            if (features.Count != 1)
+            {
+                return ApiProblems.Invalid("feature", "give at most one feature");
+            }
+
+            feature = features[0];
         }
 
         var result = await Port(grains, portId).GetUsage(feature);

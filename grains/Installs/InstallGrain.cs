@@ -121,6 +121,13 @@ internal sealed class InstallGrain(LedgerStore store, LedgerClock clock, ILogger
             return new InstallCommitResult(replayed, first);
         }
 
+        if (!InstallRules.ConsumeFits(ledger.Account, credits))
+        {
+            var tooMuch = new ValidationErrors();
+            tooMuch.Add("credits", $"would take the install's counters past {InstallRules.MaxCounter}");
+            return new InstallCommitResult(Outcome.InvalidRequest, Errors: tooMuch);
+        }
+
         if (!ledger.CanStage)
         {
             return new InstallCommitResult(Outcome.Unavailable);

@@ -56,6 +56,13 @@ internal static class InstallRules
         balance.Remaining - credits,
         backend == Backend.Gemini ? balance.GeminiRemaining - credits : balance.GeminiRemaining);
 
+    /// <summary>The most credits a counter may reach: 10^18, so sums of counters and holds stay inside a long.</summary>
+    public const long MaxCounter = 1_000_000_000_000_000_000;
+
+    /// <summary>True when recording <paramref name="credits"/> keeps every counter within <see cref="MaxCounter"/>.</summary>
+    public static bool ConsumeFits(InstallAccount account, long credits) =>
+        Math.Max(account.LifetimeConsumed, account.MonthlyConsumed) <= MaxCounter - credits;
+
     /// <summary>Records use of <paramref name="credits"/> on the counters the quota names.</summary>
     public static InstallAccount Consume(InstallAccount account, TierQuota quota, Backend backend, long credits)
     {

@@ -186,11 +186,12 @@ internal sealed class PortGrain(LedgerStore store, LedgerClock clock, ILogger<Po
             return new PortCommitResult(replayed, first);
         }
 
+        // A commit is never refused for the feature bound: the call ran, and its hold was admitted
+        // under the bound already (a feature changed at commit may pass it by one).
         var book = Book(ledger, now);
-        if (!book.Knows(feature) && book.Features >= Limits.MaxFeaturesPerPort)
+        if (!PortRules.UsageFits(book, request.InputTokens + request.OutputTokens))
         {
-            await ledger.WhenDurable();
-            return new PortCommitResult(Outcome.TooManyFeatures);
+            return new PortCommitResult(Outcome.InvalidRequest, Errors: PortRules.UsageTooLarge());
         }
 
         if (!ledger.CanStage)
@@ -234,6 +235,11 @@ internal sealed class PortGrain(LedgerStore store, LedgerClock clock, ILogger<Po
         {
             await ledger.WhenDurable();
             return new PortUsageResult(Outcome.TooManyFeatures);
+        }
+
+        if (!PortRules.UsageFits(book, request.InputTokens + request.OutputTokens))
+        {
+            return new PortUsageResult(Outcome.InvalidRequest, Errors: PortRules.UsageTooLarge());
         }
 
         if (!ledger.CanStage)

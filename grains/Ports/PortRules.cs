@@ -10,6 +10,23 @@ namespace Metering.Grains.Ports;
 /// </summary>
 internal static class PortRules
 {
+    /// <summary>
+    /// The most tokens a port may have recorded within its kept window: 10^18, so that every sum
+    /// of usage and holds stays inside a long.
+    /// </summary>
+    public const long MaxWindowTokens = 1_000_000_000_000_000_000;
+
+    /// <summary>True when recording <paramref name="tokens"/> keeps the window's usage within <see cref="MaxWindowTokens"/>.</summary>
+    public static bool UsageFits(PortUsageBook book, long tokens) => book.Used(DateOnly.MinValue) <= MaxWindowTokens - tokens;
+
+    /// <summary>The error for a call that would pass <see cref="MaxWindowTokens"/>.</summary>
+    public static ValidationErrors UsageTooLarge()
+    {
+        var errors = new ValidationErrors();
+        errors.Add("outputTokens", $"would take the port's usage within {Limits.PortUsageWindowDays} days past {MaxWindowTokens} tokens");
+        return errors;
+    }
+
     /// <summary>The decision for a reserve of <paramref name="estimate"/> tokens.</summary>
     public static Outcome Decide(PortBudget budget, long used, long held, long estimate)
     {

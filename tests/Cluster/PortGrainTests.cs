@@ -254,6 +254,28 @@ public sealed class PortGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task FeatureBound_RefusesNewFeaturesInUsage_NeverACommit()
+    {
+        var port = NewPort(out _);
+        await port.Reserve(new PortReserveRequest("held", 1, "f0"));
+        foreach (var chunk in Enumerable.Range(0, Limits.MaxFeaturesPerPort).Chunk(200))
+        {
+            await Task.WhenAll(chunk.Select(i => Use(port, $"u{i}", 2, $"f{i}")));
+        }
+
+        var newUsage = await port.RecordUsage(new PortUsageRequest("extra", 1, 1, "p", "m", "brand-new"));
+        var newReserve = await port.Reserve(new PortReserveRequest("r2", 1, "brand-new"));
+        var knownReserve = await port.Reserve(new PortReserveRequest("r3", 1, "f7"));
+        var commitElsewhere = await port.Commit(new PortCommitRequest("held", 1, 1, "p", "m", Feature: "also-new"));
+
+        Assert.Equal(Outcome.TooManyFeatures, newUsage.Outcome);
+        Assert.Equal(Outcome.TooManyFeatures, newReserve.Outcome);
+        Assert.Equal(Outcome.Created, knownReserve.Outcome);
+        Assert.Equal(Outcome.Ok, commitElsewhere.Outcome); // the call ran: its cost is recorded
+        Assert.Equal(Limits.MaxFeaturesPerPort * 2L + 2, await Used(port));
+    }
+
+    [Fact]
     public async Task ReleaseAndCommit_FollowTheLifecycle()
     {
         var port = NewPort(out _);

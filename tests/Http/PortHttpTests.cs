@@ -160,6 +160,15 @@ public sealed class PortHttpTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Usage_TwoFeatureParameters_Is400()
+    {
+        var (status, body, _) = await Http.Send(HttpMethod.Get, $"{Base}/usage?feature=chat&feature=search", Relay);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(body.GetProperty("errors").TryGetProperty("feature", out _));
+    }
+
+    [Fact]
     public async Task PortRow_CombinesBudgetAndUsage()
     {
         await Budget("""{"enabled":true,"softCapTokens":5,"hardCapTokens":50}""");

@@ -116,6 +116,16 @@ public sealed class InstallRulesTests
     }
 
     [Fact]
+    public void ConsumeFits_KeepsCountersWithin10To18()
+    {
+        var account = Blank with { LifetimeConsumed = InstallRules.MaxCounter - 5 };
+
+        Assert.True(InstallRules.ConsumeFits(account, 5));
+        Assert.False(InstallRules.ConsumeFits(account, 6));
+        Assert.False(InstallRules.ConsumeFits(Blank with { MonthlyConsumed = InstallRules.MaxCounter }, 1));
+    }
+
+    [Fact]
     public void AfterHold_GeminiHoldReducesBoth_HardwareHoldOnlyRemaining()
     {
         var balance = new InstallBalance(10, 4);

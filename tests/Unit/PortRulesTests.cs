@@ -106,6 +106,16 @@ public sealed class PortRulesTests
     }
 
     [Fact]
+    public void UsageFits_KeepsTheWindowWithin10To18()
+    {
+        var book = new PortUsageBook();
+        book.Add(new DateOnly(2026, 11, 1), "chat", PortRules.MaxWindowTokens - 10, 1);
+
+        Assert.True(PortRules.UsageFits(book, 10));
+        Assert.False(PortRules.UsageFits(book, 11));
+    }
+
+    [Fact]
     public void UsageBook_SumsPeriodsAndFeatures_AndPrunesOldDays()
     {
         var book = new PortUsageBook();
