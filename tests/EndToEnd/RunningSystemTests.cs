@@ -42,7 +42,7 @@ public sealed class RunningSystemTests(RunningSystem system)
     public async Task ParallelHttpReserves_OnOnePool_ThroughTwoSilos_NeverPassTheLimit()
     {
         string pool = $"e2e-pool-{Guid.NewGuid():N}";
-        using var limit = await system.Http.PutAsync($"/v1/admin/pools/{pool}", new StringContent("""{"limitMicros":10000}""", Encoding.UTF8, "application/json"), Ct);
+        using var limit = await Send(HttpMethod.Put, $"/v1/admin/pools/{pool}", """{"limitMicros":10000}""");
         Assert.Equal(HttpStatusCode.OK, limit.StatusCode);
 
         var statuses = await Task.WhenAll(Enumerable.Range(0, 400).Select(async i =>
@@ -83,7 +83,7 @@ public sealed class RunningSystemTests(RunningSystem system)
         var billing = host.Services.GetRequiredService<PoolBillingClient>();
         var grains = host.Services.GetRequiredService<IClusterClient>();
         string poolId = $"e2e-billing-{Guid.NewGuid():N}";
-        Assert.Equal(Outcome.Ok, (await grains.GetGrain<IPoolGrain>(poolId).SetLimit(1_000_000)).Outcome);
+        Assert.Equal(Outcome.Ok, (await RetryUnavailable(() => grains.GetGrain<IPoolGrain>(poolId).SetLimit(1_000_000), r => r.Outcome)).Outcome);
         var random = new Random(42);
         var plans = Enumerable.Range(0, 160).Select(i => (Index: i, Fault: random.Next(4), Cost: 100 + random.Next(400))).ToList();
         long debited = 0;
@@ -303,12 +303,15 @@ public sealed class RunningSystemTests(RunningSystem system)
         return host;
     }
 
-    /// <summary>Posts as a relay does: a 503 acknowledged nothing, so it is retried with the same body.</summary>
-    private async Task<HttpResponseMessage> Post(string path, string json)
+    private Task<HttpResponseMessage> Post(string path, string json) => Send(HttpMethod.Post, path, json);
+
+    /// <summary>Sends as a relay does: a 503 acknowledged nothing, so it is retried with the same body.</summary>
+    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string json)
     {
         for (int attempt = 1; ; attempt++)
         {
-            var response = await system.Http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+            using var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+            var response = await system.Http.SendAsync(request, Ct);
             if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 5)
             {
                 return response;
