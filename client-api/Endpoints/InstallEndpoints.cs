@@ -21,7 +21,7 @@ internal static class InstallEndpoints
         var admin = app.MapGroup("/v1/admin").WithTags("Admin");
         admin.MapGet("/tiers", GetTiers).WithSummary("All tier quotas").Answers<TierQuotas>();
         admin.MapPut("/tiers/{tier}", PutTier).WithSummary("Set one tier's quota").Answers<TierQuota>();
-        admin.MapGet("/installs", ListInstalls).WithSummary("Every install row, paged by installId").Answers<InstallPage>();
+        admin.MapGet("/installs", ListInstalls).WithSummary("Every install row, paged by installId").Answers<PageJson<InstallAccountView>>();
     }
 
     private static async Task<IResult> Reserve(HttpContext http, string installId, ApiKeyRing keys, IGrainFactory grains)
@@ -171,7 +171,7 @@ internal static class InstallEndpoints
         }
 
         var result = await grains.GetGrain<IInstallCatalogGrain>(0).List(page.After, page.Limit);
-        return Answers.From(result.Outcome, new { items = result.Items, next = result.Next });
+        return Answers.From(result.Outcome, new PageJson<InstallAccountView>(result.Items, result.Next));
     }
 
     private static Tier? ParseTier(string text, ValidationErrors errors)

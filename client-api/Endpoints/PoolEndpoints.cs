@@ -19,7 +19,7 @@ internal static class PoolEndpoints
         pools.MapPost("/reservations/{requestId}/release", Release).WithSummary("Release a hold").Answers<PoolReleaseReceipt>();
         pools.MapGet("/reservations/{requestId}", GetReservation).WithSummary("One reservation's state").Answers<PoolReservationView>();
         pools.MapPost("/usage", FreeUsage).WithSummary("Record a free call: audited, not debited").Answers<PoolUsageJson>(StatusCodes.Status201Created);
-        pools.MapGet("/usage", ListUsage).WithSummary("Audit records, oldest first, paged").Answers<PoolUsageJson[]>();
+        pools.MapGet("/usage", ListUsage).WithSummary("Audit records, oldest first, paged").Answers<PageJson<PoolUsageJson>>();
         pools.MapGet("/", GetPool).WithSummary("The pool's balance").Answers<PoolView>();
 
         var admin = app.MapGroup("/v1/admin/pools/{poolId}").WithTags("Admin");
@@ -229,11 +229,8 @@ internal static class PoolEndpoints
         }
 
         var result = await Pool(grains, poolId).ListUsage(new PoolUsageQuery(from, to, after, page.Limit));
-        var body = new
-        {
-            items = result.Items.Select(PoolUsageJson.From).ToList(),
-            next = result.Next?.ToString(CultureInfo.InvariantCulture),
-        };
+        var body = new PageJson<PoolUsageJson>(
+            [.. result.Items.Select(PoolUsageJson.From)], result.Next?.ToString(CultureInfo.InvariantCulture));
         return Answers.From(result.Outcome, body, result.Errors);
     }
 

@@ -64,13 +64,13 @@ internal static partial class UsageEventJson
             return charge;
         }
 
-        body.Errors.Add("customerCharge", "must be a decimal string of US dollars with at most 10 fractional digits, e.g. \"0.0015\"");
+        body.Errors.Add("customerCharge", $"must be a decimal string of US dollars with at most {Limits.MaxChargeIntegerDigits} integer and {Limits.MaxChargeFractionDigits} fractional digits, e.g. \"0.0015\"");
         return null;
     }
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?\z", RegexOptions.CultureInvariant)]
     private static partial Regex IsoTime();
 
-    [GeneratedRegex(@"^-?(0|[1-9][0-9]{0,17})(\.[0-9]{1,10})?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^-?(0|[1-9][0-9]{0,8})(\.[0-9]{1,10})?\z", RegexOptions.CultureInvariant)]
     private static partial Regex Charge();
 }

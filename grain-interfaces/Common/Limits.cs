@@ -111,8 +111,12 @@ public static class Limits
     /// <summary>Most fractional digits of a customer charge, per the API contract.</summary>
     public const int MaxChargeFractionDigits = 10;
 
-    /// <summary>Most integer digits of a customer charge (up to 10^18 − 1 dollars): numeric(28,10) holds it exactly.</summary>
-    public const int MaxChargeIntegerDigits = 18;
+    /// <summary>
+    /// Most integer digits of a customer charge: under a billion dollars per call, which no real
+    /// call approaches, and small enough that an invoice line's cents fit a long for any
+    /// realistic number of events (9 × 10^7 maximal charges in one line).
+    /// </summary>
+    public const int MaxChargeIntegerDigits = 9;
 
     /// <summary>Longest invoice period, in days: two years of daily rollups per deployment at most.</summary>
     public const int MaxInvoicePeriodDays = 731;

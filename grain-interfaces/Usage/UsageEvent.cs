@@ -27,9 +27,9 @@ public sealed record UsageEvent(
         errors.RequireIdentifier("deploymentId", DeploymentId);
         errors.RequireAmount("inputTokens", InputTokens);
         errors.RequireAmount("outputTokens", OutputTokens);
-        if (CustomerCharge.Scale > Limits.MaxChargeFractionDigits || Math.Abs(decimal.Truncate(CustomerCharge)) >= 1_000_000_000_000_000_000m)
+        if (CustomerCharge.Scale > Limits.MaxChargeFractionDigits || Math.Abs(decimal.Truncate(CustomerCharge)) >= 1_000_000_000m)
         {
-            errors.Add("customerCharge", "must have at most 18 integer and 10 fractional digits");
+            errors.Add("customerCharge", $"must have at most {Limits.MaxChargeIntegerDigits} integer and {Limits.MaxChargeFractionDigits} fractional digits");
         }
 
         if (OccurredAt.Year is < 1970 or > 9999)

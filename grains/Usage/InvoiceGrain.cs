@@ -18,10 +18,15 @@ namespace Metering.Grains.Usage;
 internal sealed class InvoiceGrain(LedgerStore store) : Grain, IInvoiceGrain
 {
     private const string LinesSql =
-        "SELECT deployment_id, sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(requests)::bigint, " +
-        "round(sum(customer_charge) * 100)::bigint AS amount_cents " +
+        "SELECT deployment_id, sum(input_tokens), sum(output_tokens), sum(requests), round(sum(customer_charge) * 100) " +
         "FROM usage_rollup_day WHERE tenant_id = $1 AND day BETWEEN $2 AND $3 " +
-        "GROUP BY deployment_id HAVING round(sum(customer_charge) * 100) <> 0 ORDER BY deployment_id";
+        "GROUP BY deployment_id HAVING round(sum(customer_charge) * 100) <> 0 ORDER BY deployment_id LIMIT $4";
+
+    /// <summary>
+    /// Most lines one invoice answers: one per deployment, so 10,000 deployments with usage in one
+    /// period for one tenant. Past it: 400 (split the tenant or the period), never an unbounded answer.
+    /// </summary>
+    public const int MaxInvoiceLines = 10_000;
 
     public async Task<InvoiceResult> GetInvoiceLines(string tenantId, DateOnly periodStart, DateOnly periodEnd)
     {
@@ -48,10 +53,23 @@ internal sealed class InvoiceGrain(LedgerStore store) : Grain, IInvoiceGrain
             cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
             cmd.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = periodStart });
             cmd.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = periodEnd });
+            cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = MaxInvoiceLines + 1 });
             await using var reader = await cmd.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
-                long input = reader.GetInt64(1), output = reader.GetInt64(2), requests = reader.GetInt64(3);
+                if (lines.Count == MaxInvoiceLines)
+                {
+                    return TooLarge($"more than {MaxInvoiceLines} deployments have usage in this period");
+                }
+
+                // Sums are numeric in PostgreSQL; a line must fit the API's integers.
+                if (!TryLong(reader.GetDecimal(1), out long input) || !TryLong(reader.GetDecimal(2), out long output)
+                    || !TryLong(reader.GetDecimal(3), out long requests) || !TryLong(reader.GetDecimal(4), out long cents)
+                    || input > long.MaxValue - output)
+                {
+                    return TooLarge($"the totals of deployment '{reader.GetString(0)}' exceed what an invoice line can carry");
+                }
+
                 lines.Add(new InvoiceLine(
                     reader.GetString(0),
                     Kind: "llm_usage",
@@ -60,7 +78,7 @@ internal sealed class InvoiceGrain(LedgerStore store) : Grain, IInvoiceGrain
                     Qty: input + output,
                     Unit: "token",
                     UnitPriceCents: null,
-                    AmountCents: reader.GetInt64(4),
+                    AmountCents: cents,
                     Meta: new InvoiceLineMeta(input, output, requests)));
             }
         }
@@ -70,5 +88,19 @@ internal sealed class InvoiceGrain(LedgerStore store) : Grain, IInvoiceGrain
         }
 
         return new InvoiceResult(Outcome.Ok, lines);
+    }
+
+    private static bool TryLong(decimal value, out long result)
+    {
+        bool fits = value is >= long.MinValue and <= long.MaxValue;
+        result = fits ? (long)value : 0;
+        return fits;
+    }
+
+    private static InvoiceResult TooLarge(string message)
+    {
+        var errors = new ValidationErrors();
+        errors.Add("periodEnd", message + "; ask for a shorter period");
+        return new InvoiceResult(Outcome.InvalidRequest, [], errors);
     }
 }

@@ -8,7 +8,9 @@ namespace Metering.Grains.Usage;
 /// Writes events and their rollups in one statement, one transaction: the events are inserted
 /// with ON CONFLICT DO NOTHING, and only those actually inserted are summed into the rollups.
 /// Rows are sorted by key so concurrent writers lock in the same order (no deadlocks between
-/// them); a deadlock or serialization failure is retried, since the whole write is atomic.
+/// them), and by position within a key so that of two copies in one flush the first is the one
+/// stored (the one answered "recorded"); a deadlock or serialization failure is retried, since
+/// the whole write is atomic.
 /// </summary>
 internal sealed class UsageEventStore(LedgerStore ledger)
 {
@@ -17,11 +19,11 @@ internal sealed class UsageEventStore(LedgerStore ledger)
     private const string IngestSql =
         "WITH input AS (" +
         "  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::bigint[], $6::bigint[], $7::numeric[]) " +
-        "    AS u(tenant_id, gateway_request_id, deployment_id, occurred_at, input_tokens, output_tokens, customer_charge)), " +
+        "    WITH ORDINALITY AS u(tenant_id, gateway_request_id, deployment_id, occurred_at, input_tokens, output_tokens, customer_charge, position)), " +
         "ins AS (" +
         "  INSERT INTO usage_event (tenant_id, gateway_request_id, deployment_id, occurred_at, input_tokens, output_tokens, customer_charge, received_at) " +
         "  SELECT tenant_id, gateway_request_id, deployment_id, occurred_at, input_tokens, output_tokens, customer_charge, $8 FROM input " +
-        "  ORDER BY tenant_id, gateway_request_id " +
+        "  ORDER BY tenant_id, gateway_request_id, position " +
         "  ON CONFLICT DO NOTHING " +
         "  RETURNING tenant_id, gateway_request_id, deployment_id, occurred_at, input_tokens, output_tokens, customer_charge), " +
         "rollup AS (" +

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Metering.GrainInterfaces.Common;
 using Metering.GrainInterfaces.Usage;
 using Metering.Grains.Storage;
@@ -117,8 +116,10 @@ internal sealed partial class UsageIngestGrain(LedgerStore store, LedgerClock cl
         {
             inserted = await _events.InsertAsync(events, UtcCalendar.Now(clock));
         }
-        catch (Exception error) when (error is DbException or TimeoutException or InvalidOperationException)
+        catch (Exception error)
         {
+            // Whatever failed, nothing of this flush was committed: every caller must hear so,
+            // never wait forever.
             LogFlushFailed(logger, events.Count, error);
             foreach (var call in batch)
             {

@@ -70,6 +70,19 @@ public sealed class UsageEventTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task SameKeyTwiceInOneFlush_StoresTheFirstCopy()
+    {
+        string tenant = NewTenant();
+        var copies = Enumerable.Range(0, 300).SelectMany(i => new[] { Event(tenant, $"k{i}", 1m), Event(tenant, $"k{i}", 2m) }).ToList();
+
+        var result = await Ingestor.Ingest(copies);
+
+        Assert.All(result.Events.Where((_, i) => i % 2 == 0), e => Assert.Equal(EventResult.Recorded, e.Result));
+        Assert.All(result.Events.Where((_, i) => i % 2 == 1), e => Assert.Equal(EventResult.Duplicate, e.Result));
+        Assert.Equal(300 * 100, Assert.Single(await Lines(tenant)).AmountCents); // every stored body is the first (1 dollar)
+    }
+
+    [Fact]
     public async Task ConcurrentDuplicates_RecordExactlyOnce()
     {
         string tenant = NewTenant();
@@ -97,10 +110,12 @@ public sealed class UsageEventTests(ClusterFixture fixture)
         var events = Enumerable.Range(0, 300).Select(i =>
         {
             // Up to 10 fractional digits, some negative (credits), built as decimal: never a binary float.
-            decimal charge = random.NextInt64(-2_000_000_000, 50_000_000_000) / (decimal)Math.Pow(10, random.Next(0, 11));
-            return Event(tenant, $"e{i}", decimal.Round(charge, 10), deployment: $"dep-{i % 3}");
+            // Under a billion dollars each (the bound), with 3 to 10 fractional digits.
+            decimal charge = random.NextInt64(-200_000_000_000, 999_999_999_999) / (decimal)Math.Pow(10, random.Next(3, 11));
+            return Event(tenant, $"e{i}", charge, deployment: $"dep-{i % 3}");
         }).ToList();
-        await Ingestor.Ingest(events);
+        var ingested = await Ingestor.Ingest(events);
+        Assert.All(ingested.Events, e => Assert.Equal(EventResult.Recorded, e.Result));
 
         var lines = await Lines(tenant);
 

@@ -42,6 +42,8 @@ public sealed class UsageHttpTests(ClusterFixture fixture)
     [InlineData("\"12.\"", "customerCharge")]
     [InlineData("\"+1\"", "customerCharge")]
     [InlineData("\"1234567890123456789\"", "customerCharge")] // 19 integer digits
+    [InlineData("\"1000000000\"", "customerCharge")]          // a billion dollars: past the bound
+    [InlineData("\"1.5\\n\"", "customerCharge")]               // a trailing line break
     [InlineData("\"abc\"", "customerCharge")]
     public async Task BadCharge_Is400AndRecordsNothing(string charge, string field)
     {
@@ -58,6 +60,7 @@ public sealed class UsageHttpTests(ClusterFixture fixture)
     [InlineData("yesterday")]
     [InlineData("2026-04-10")]
     [InlineData("2026-13-10T00:00:00Z")]
+    [InlineData("2026-04-10T00:00:00Z\\n")]
     public async Task BadOccurredAt_Is400(string occurredAt)
     {
         var (status, body, _) = await Http.Send(HttpMethod.Post, "/v1/usage-events", Relay, EventJson("g1", occurredAt: occurredAt));
