@@ -54,23 +54,18 @@ public static partial class SchemaMigrator
         await conn.OpenAsync(ct);
         await RequireDurableCommitsAsync(conn, ct);
 
-        await using (var create = new NpgsqlCommand(CreateHistorySql, conn))
-        {
-            try
-            {
-                await create.ExecuteNonQueryAsync(ct);
-            }
-            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
-            {
-                // Two processes created it at the same instant; the other one won, which is fine.
-            }
-        }
-
+        // Everything, the history table included, happens under the lock: concurrent
+        // CREATE TABLE IF NOT EXISTS statements can otherwise collide on the table's type.
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var lockCmd = new NpgsqlCommand(LockSql, conn, tx))
         {
             lockCmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = MigrationLockKey });
             await lockCmd.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var create = new NpgsqlCommand(CreateHistorySql, conn, tx))
+        {
+            await create.ExecuteNonQueryAsync(ct);
         }
 
         var applied = new HashSet<int>();
