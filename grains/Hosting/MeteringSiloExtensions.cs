@@ -21,7 +21,19 @@ public static class MeteringSiloExtensions
     public static ISiloBuilder AddMeteringGrains(this ISiloBuilder silo, string connectionString)
     {
         silo.Services.TryAddSingleton(new LedgerClock(TimeProvider.System));
-        silo.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        silo.Services.AddSingleton(_ =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            // The ledger sends a handful of statements thousands of times a second: let Npgsql
+            // prepare them on each connection instead of having PostgreSQL parse and plan every
+            // flush again. An explicit setting in the connection string wins.
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+            }
+
+            return builder.Build();
+        });
         silo.Services.AddSingleton<LedgerStore>();
         silo.Services.AddKeyedSingleton<IGrainStorageSerializer, SystemTextJsonGrainStorageSerializer>(StorageNames.Config);
         silo.AddAdoNetGrainStorage(StorageNames.Config, options =>

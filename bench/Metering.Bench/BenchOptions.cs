@@ -1,0 +1,136 @@
+using System.Globalization;
+
+namespace Metering.Bench;
+
+/// <summary>
+/// The command line of the benchmark, parsed and bounded. Every size has a default that fits a
+/// run of a few minutes on a 2-core machine, and a ceiling so no run can grow without bound.
+/// </summary>
+internal sealed record BenchOptions
+{
+    public const string Usage =
+        """
+        usage: Metering.Bench [--scenario all|ingest|invoice] [--events KEY=N[,KEY=N...]]
+                              [--batch-callers N[,N...]] [--single-callers N] [--invoice-runs N]
+                              [--phase-seconds N] [--fast] [--out PATH]
+
+          --scenario        which benchmarks to run (default all)
+          --events          sizes, in events: batch (default 300000, per caller count),
+                            single (default 200000, per path), small (10000), large (1000000)
+                            e.g. --events batch=100000,large=200000
+          --batch-callers   concurrent callers of the batch benchmark and of the invoice load,
+                            each sending 1,000-event calls (default 4,8: one row per count)
+          --single-callers  concurrent callers of the single-event benchmark (default 64)
+          --invoice-runs    timed invoice queries per tenant (default 100)
+          --phase-seconds   time limit of every measured or loading phase (default 300)
+          --fast            start PostgreSQL with fsync and full_page_writes off (not durable)
+          --out PATH        write the figures to PATH as markdown (e.g. docs/benchmarks.md)
+        """;
+
+    /// <summary>Ceiling of any event count: keeps a mistyped size from filling the disk.</summary>
+    private const int MaxEvents = 10_000_000;
+
+    public Scenario Scenario { get; private init; } = Scenario.All;
+
+    public bool Fast { get; private init; }
+
+    public string? OutPath { get; private init; }
+
+    public bool ShowHelp { get; private init; }
+
+    public int BatchEvents { get; private init; } = 300_000;
+
+    public IReadOnlyList<int> BatchCallers { get; private init; } = [4, 8];
+
+    /// <summary>
+    /// 200,000 rather than fewer: at 40,000 a half of the grain path lasts about a second, and the
+    /// ramp-up and the full-page writes after the phase's checkpoint weigh more than the path itself.
+    /// </summary>
+    public int SingleEvents { get; private init; } = 200_000;
+
+    public int SingleCallers { get; private init; } = 64;
+
+    public int InvoiceSmallEvents { get; private init; } = 10_000;
+
+    public int InvoiceLargeEvents { get; private init; } = 1_000_000;
+
+    public int InvoiceRuns { get; private init; } = 100;
+
+    public TimeSpan PhaseLimit { get; private init; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>The arguments as given, for the report's command line.</summary>
+    public IReadOnlyList<string> Arguments { get; private init; } = [];
+
+    public bool RunsIngest => Scenario is Scenario.All or Scenario.Ingest;
+
+    public bool RunsInvoice => Scenario is Scenario.All or Scenario.Invoice;
+
+    /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with a readable message.</summary>
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions { Arguments = [.. args] };
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{arg} needs a value");
+            options = arg switch
+            {
+                "--scenario" => options with { Scenario = ParseScenario(Value()) },
+                "--events" => ParseEvents(options, Value()),
+                "--batch-callers" => options with { BatchCallers = [.. Value().Split(',').Select(v => ParseInt(arg, v, 1, 64))] },
+                "--single-callers" => options with { SingleCallers = ParseInt(arg, Value(), 1, 256) },
+                "--invoice-runs" => options with { InvoiceRuns = ParseInt(arg, Value(), 1, 10_000) },
+                "--phase-seconds" => options with { PhaseLimit = TimeSpan.FromSeconds(ParseInt(arg, Value(), 1, 3_600)) },
+                "--fast" => options with { Fast = true },
+                "--out" => options with { OutPath = Value() },
+                "-h" or "--help" => options with { ShowHelp = true },
+                _ => throw new ArgumentException($"unknown argument: {arg}"),
+            };
+        }
+
+        return options;
+    }
+
+    private static Scenario ParseScenario(string value) => value switch
+    {
+        "all" => Scenario.All,
+        "ingest" => Scenario.Ingest,
+        "invoice" => Scenario.Invoice,
+        _ => throw new ArgumentException($"--scenario must be all, ingest or invoice, not '{value}'"),
+    };
+
+    private static BenchOptions ParseEvents(BenchOptions options, string value)
+    {
+        foreach (string pair in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            string[] parts = pair.Split('=', 2);
+            if (parts.Length != 2)
+            {
+                throw new ArgumentException($"--events takes KEY=N pairs (batch, single, small, large), not '{pair}'");
+            }
+
+            int n = ParseInt("--events " + parts[0], parts[1], 1, MaxEvents);
+            options = parts[0] switch
+            {
+                "batch" => options with { BatchEvents = n },
+                "single" => options with { SingleEvents = n },
+                "small" => options with { InvoiceSmallEvents = n },
+                "large" => options with { InvoiceLargeEvents = n },
+                _ => throw new ArgumentException($"--events keys are batch, single, small and large, not '{parts[0]}'"),
+            };
+        }
+
+        return options;
+    }
+
+    private static int ParseInt(string name, string value, int min, int max)
+    {
+        string plain = value.Replace("_", "", StringComparison.Ordinal);
+        if (!int.TryParse(plain, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < min || n > max)
+        {
+            throw new ArgumentException($"{name} must be a whole number from {min} to {max}, not '{value}'");
+        }
+
+        return n;
+    }
+}

@@ -1,0 +1,103 @@
+using Metering.Grains.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Metering.Bench;
+
+/// <summary>One benchmark run: PostgreSQL up, schema, silo, the scenarios asked for, the report, everything down.</summary>
+internal static class BenchRunner
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        BenchOptions options;
+        try
+        {
+            options = BenchOptions.Parse(args);
+        }
+        catch (ArgumentException error)
+        {
+            Console.Error.WriteLine($"bench: {error.Message}");
+            Console.Error.WriteLine(BenchOptions.Usage);
+            return 2;
+        }
+
+        if (options.ShowHelp)
+        {
+            Console.WriteLine(BenchOptions.Usage);
+            return 0;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            Console.Error.WriteLine("bench: stopping (Ctrl-C); PostgreSQL will be destroyed");
+            cancel.Cancel();
+        };
+
+        try
+        {
+            return await RunAsync(options, cancel.Token);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return 130;
+        }
+        catch (Exception error) when (error is InvalidOperationException or TimeoutException or NpgsqlException or IOException or OrleansException)
+        {
+            Console.Error.WriteLine($"bench: failed: {error}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> RunAsync(BenchOptions options, CancellationToken ct)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        Console.WriteLine($"==> PostgreSQL: starting a throwaway cluster with {(options.Fast ? "--fast settings (fsync off: NOT durable)" : "durable settings (fsync on)")}");
+        await using var postgres = await LocalPostgres.StartAsync(RepoRoot.Find(), options.Fast, ct);
+        await SchemaMigrator.MigrateAsync(postgres.ConnectionString, NullLogger.Instance, TimeSpan.FromSeconds(30), ct);
+        await using var admin = NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { MaxPoolSize = 2 }.ConnectionString);
+        var server = await ServerFacts.ReadAsync(
+            admin, new NpgsqlConnectionStringBuilder(postgres.ConnectionString).MaxPoolSize, ct);
+        Console.WriteLine($"  PostgreSQL {server.Version}, {server.Describe()}");
+        var run = RunInfo.Collect(startedAt, options, server);
+        Console.WriteLine($"  machine: {run.Cores} cores, {run.Cpu}, {run.Memory}, load average {run.LoadAverage}; {run.Runtime}");
+
+        Console.WriteLine("==> starting an in-process silo");
+        IngestFigures? ingestFigures = null;
+        InvoiceFigures? invoiceFigures = null;
+        await using (var silo = await BenchSilo.StartAsync(postgres.ConnectionString, ct))
+        {
+            var ingest = new IngestClient(silo.Grains);
+            if (options.RunsIngest)
+            {
+                ingestFigures = await new IngestBenchmark(ingest, admin, postgres.ConnectionString, options).RunAsync(ct);
+            }
+
+            if (options.RunsInvoice)
+            {
+                invoiceFigures = await new InvoiceBenchmark(silo.Grains, ingest, admin, options).RunAsync(ct);
+            }
+        }
+
+        run = run with { LoadAverage = $"{run.LoadAverage} at the start, {RunInfo.LoadAverageNow()} at the end" };
+        string markdown = MarkdownReport.Render(run, ingestFigures, invoiceFigures);
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        if (options.OutPath is { } path)
+        {
+            string full = Path.GetFullPath(path);
+            await File.WriteAllTextAsync(full, markdown, ct);
+            Console.WriteLine($"==> wrote {full}");
+        }
+
+        if (invoiceFigures is { Correct: false })
+        {
+            Console.Error.WriteLine("bench: an invoice did not match the events sent (see above)");
+            return 3;
+        }
+
+        return 0;
+    }
+}
