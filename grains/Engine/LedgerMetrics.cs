@@ -29,6 +29,29 @@ internal static class LedgerMetrics
     private static readonly Counter<long> Expired = Meter.CreateCounter<long>(
         "metering.ledger.holds.expired", "{hold}", "Holds that stopped counting because they expired");
 
+    private static readonly Counter<long> Events = Meter.CreateCounter<long>(
+        "metering.usage.events", "{event}", "Usage events answered, by result (recorded, duplicate, invalid)");
+
+    private static readonly Histogram<int> IngestBatch = Meter.CreateHistogram<int>(
+        "metering.usage.flush.batch_size", "{event}", "Usage events written by one ingest flush (one transaction)");
+
+    private static readonly Histogram<double> IngestDuration = Meter.CreateHistogram<double>(
+        "metering.usage.flush.duration", "ms", "Time of one ingest flush, by status");
+
+    public static void EventsAnswered(string result, int count)
+    {
+        if (count > 0)
+        {
+            Events.Add(count, new KeyValuePair<string, object?>("result", result));
+        }
+    }
+
+    public static void IngestFlushed(int events, double milliseconds, string status)
+    {
+        IngestBatch.Record(events);
+        IngestDuration.Record(milliseconds, new KeyValuePair<string, object?>("status", status));
+    }
+
     public static void Answered(string kind, string operation, string outcome) =>
         Operations.Add(1, new TagList { { "kind", kind }, { "operation", operation }, { "outcome", outcome } });
 

@@ -1,5 +1,6 @@
 using Metering.GrainInterfaces.Common;
 using Metering.GrainInterfaces.Usage;
+using Metering.Grains.Engine;
 using Metering.Grains.Storage;
 using Metering.Grains.Time;
 using Microsoft.Extensions.Logging;
@@ -79,7 +80,11 @@ internal sealed partial class UsageIngestGrain(LedgerStore store, LedgerClock cl
             }
         }
 
-        return new IngestResult(Outcome.Ok, outcomes.Select(o => o!).ToList());
+        var answered = outcomes.Select(o => o!).ToList();
+        LedgerMetrics.EventsAnswered("recorded", answered.Count(o => o.Result == EventResult.Recorded));
+        LedgerMetrics.EventsAnswered("duplicate", answered.Count(o => o.Result == EventResult.Duplicate));
+        LedgerMetrics.EventsAnswered("invalid", answered.Count(o => o.Result == EventResult.Invalid));
+        return new IngestResult(Outcome.Ok, answered);
     }
 
     private async Task FlushLoopAsync()
@@ -112,14 +117,17 @@ internal sealed partial class UsageIngestGrain(LedgerStore store, LedgerClock cl
     {
         var events = batch.SelectMany(c => c.Events).ToList();
         HashSet<(string, string)> inserted;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             inserted = await _events.InsertAsync(events, UtcCalendar.Now(clock));
+            LedgerMetrics.IngestFlushed(events.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, "committed");
         }
         catch (Exception error)
         {
             // Whatever failed, nothing of this flush was committed: every caller must hear so,
             // never wait forever.
+            LedgerMetrics.IngestFlushed(events.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, "failed");
             LogFlushFailed(logger, events.Count, error);
             foreach (var call in batch)
             {

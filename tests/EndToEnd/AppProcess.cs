@@ -27,6 +27,9 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>The silo-to-silo port, for silos.</summary>
     public int SiloPort { get; set; }
 
+    /// <summary>The port of the silo's health and metrics endpoints, for silos.</summary>
+    public int HttpPort { get; set; }
+
     public string OutputTail => string.Join(Environment.NewLine, _output.TakeLast(60));
 
     public static AppProcess Start(string name, string project, IReadOnlyDictionary<string, string> environment, params string[] args)

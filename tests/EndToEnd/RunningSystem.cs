@@ -71,10 +71,14 @@ public sealed class RunningSystem : IAsyncLifetime
         }
 
         silo.SiloPort = siloPort;
+        silo.HttpPort = httpPort;
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         await silo.WaitReadyAsync(probe, $"http://127.0.0.1:{httpPort}/readyz", StartTimeout);
         return silo;
     }
+
+    /// <summary>The live silos' processes.</summary>
+    public IEnumerable<AppProcess> LiveSilos => _silos.Where(s => !s.HasExited);
 
     /// <summary>Kills the oldest live silo at once (SIGKILL), as a crash.</summary>
     public async Task KillOneSiloAsync()

@@ -145,6 +145,29 @@ public sealed class RunningSystemTests(RunningSystem system)
     }
 
     [Fact]
+    public async Task Operators_SeeLedgerAndIngestMetricsOnTheSilos()
+    {
+        using var reserve = await Post($"/v1/installs/e2e-metrics-{Guid.NewGuid():N}/reservations", """{"requestId":"r1","tier":"core","hasHardware":false}""");
+        using var usage = await Post("/v1/usage-events", $$"""{"gatewayRequestId":"{{Guid.NewGuid():N}}","tenantId":"e2e","deploymentId":"d","occurredAt":"2026-11-23T10:00:00Z","inputTokens":1,"outputTokens":1,"customerCharge":"0.01"}""");
+        Assert.Equal(HttpStatusCode.Created, reserve.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, usage.StatusCode);
+
+        // The Prometheus exporter caches a scrape briefly: read until both families show up, bounded.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        string all = "";
+        for (int attempt = 0; attempt < 20 && !(all.Contains("metering_ledger_operations", StringComparison.Ordinal) && all.Contains("metering_usage_events", StringComparison.Ordinal)); attempt++)
+        {
+            var scrapes = await Task.WhenAll(system.LiveSilos.Select(s => http.GetStringAsync($"http://127.0.0.1:{s.HttpPort}/metrics", Ct)));
+            all = string.Concat(scrapes);
+            await Task.Delay(500, Ct);
+        }
+
+        Assert.Contains("metering_ledger_operations", all, StringComparison.Ordinal);
+        Assert.Contains("metering_ledger_flush_batch_size", all, StringComparison.Ordinal);
+        Assert.Contains("metering_usage_events", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SiloKilled_AfterAcknowledgements_LosesNothing()
     {
         // Several installs, so that some surely live on the silo that is killed.
