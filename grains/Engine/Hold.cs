@@ -27,7 +27,14 @@ internal sealed record Hold<TDetail>(
     /// <summary>True while the hold counts against the limit.</summary>
     public bool CountsAt(DateTimeOffset now) => State == ReservationState.Reserved && ExpiresAt > now;
 
-    /// <summary>The state a reader sees at <paramref name="now"/>.</summary>
-    public ReservationState StateAt(DateTimeOffset now) =>
-        State == ReservationState.Reserved && ExpiresAt <= now ? ReservationState.Expired : State;
+    /// <summary>
+    /// The state a reader sees at <paramref name="now"/>: a reserved hold past its expiry is
+    /// expired, and so is one released only after it had expired (the release changed nothing).
+    /// </summary>
+    public ReservationState StateAt(DateTimeOffset now) => State switch
+    {
+        ReservationState.Reserved when ExpiresAt <= now => ReservationState.Expired,
+        ReservationState.Released when ClosedAt >= ExpiresAt => ReservationState.Expired,
+        _ => State,
+    };
 }

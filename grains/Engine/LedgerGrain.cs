@@ -199,6 +199,81 @@ internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store
             : new Precheck<TDetail>(Outcome.ReservationNotOpen, null, hold);
     }
 
+    /// <summary>
+    /// A release, the same for every kind: checks, then (synchronously) not found / not open /
+    /// the earlier answer, else the hold is closed and <paramref name="build"/> makes the kind's
+    /// account and receipt from the hold and the state to answer (released, or expired when the
+    /// hold had already expired: recorded as released so a later commit is refused).
+    /// </summary>
+    protected async Task<(Outcome Outcome, TReceipt? Receipt, ValidationErrors? Errors)> ReleaseCoreAsync<TReceipt>(
+        string keyField, string requestId, byte[] releaseHash,
+        Func<Ledger<TAccount, TDetail>, Hold<TDetail>, ReservationState, DateTimeOffset, (TAccount Account, TReceipt Receipt)> build)
+        where TReceipt : class
+    {
+        var errors = InvalidKey(keyField) ?? RequestIdErrors(requestId);
+        if (errors is not null)
+        {
+            return (Outcome.InvalidRequest, null, errors);
+        }
+
+        var ledger = await LedgerAsync();
+        var found = await FindForSettleAsync(ledger, requestId, Operations.Release, Now());
+
+        // The synchronous step.
+        var now = Now();
+        ledger.Sweep(now);
+        var check = CheckSettle(ledger, found, requestId, Operations.Release);
+        if (check.Refusal is { } refusal)
+        {
+            await ledger.WhenDurable();
+            return (refusal, null, null);
+        }
+
+        if (check.Earlier is { } earlier)
+        {
+            var (replayed, first) = await Replies.ReplayAsync<TReceipt>(earlier, releaseHash);
+            return (replayed, first, null);
+        }
+
+        var hold = check.Hold!;
+        if (!ledger.CanStage)
+        {
+            return (Outcome.Unavailable, null, null);
+        }
+
+        var state = hold.CountsAt(now) ? ReservationState.Released : ReservationState.Expired;
+        var (account, receipt) = build(ledger, hold, state, now);
+        var released = hold with { State = ReservationState.Released, ClosedAt = now };
+        var journal = new JournalEntry(requestId, Operations.Release, releaseHash, LedgerJson.Serialize(receipt), now);
+        await ledger.Stage(account, journal, released, now);
+        return (Outcome.Ok, receipt, null);
+    }
+
+    /// <summary>A reservation read, the same for every kind: the hold (memory, else PostgreSQL) through <paramref name="view"/>.</summary>
+    protected async Task<(Outcome Outcome, TView? View, ValidationErrors? Errors)> GetReservationCoreAsync<TView>(
+        string keyField, string requestId, Func<Hold<TDetail>, DateTimeOffset, TView> view)
+        where TView : class
+    {
+        var errors = InvalidKey(keyField) ?? RequestIdErrors(requestId);
+        if (errors is not null)
+        {
+            return (Outcome.InvalidRequest, null, errors);
+        }
+
+        var ledger = await LedgerAsync();
+        var found = await ledger.FindHoldAsync(requestId, Now());
+        var now = Now();
+        var hold = ledger.KnownHold(requestId) ?? found;
+        if (hold is null)
+        {
+            return (Outcome.NotFound, null, null);
+        }
+
+        var answer = view(hold, now);
+        await ledger.WhenDurable();
+        return (Outcome.Ok, answer, null);
+    }
+
     /// <summary>Validation of the grain's own key, for every method.</summary>
     protected ValidationErrors? InvalidKey(string field)
     {

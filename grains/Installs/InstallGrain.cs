@@ -158,71 +158,21 @@ internal sealed class InstallGrain(LedgerStore store, LedgerClock clock, ILogger
 
     private async Task<InstallReleaseResult> ReleaseAsync(string requestId)
     {
-        var errors = InvalidKey("installId") ?? RequestIdErrors(requestId);
-        if (errors is not null)
-        {
-            return new InstallReleaseResult(Outcome.InvalidRequest, Errors: errors);
-        }
-
         var quotas = await Quotas();
-        var ledger = await LedgerAsync();
-        var found = await FindForSettleAsync(ledger, requestId, Operations.Release, Now());
-
-        // The synchronous step.
-        var now = Now();
-        ledger.Sweep(now);
-        var check = CheckSettle(ledger, found, requestId, Operations.Release);
-        if (check.Refusal is { } refusal)
+        var (outcome, receipt, errors) = await ReleaseCoreAsync<InstallReleaseReceipt>("installId", requestId, ReleaseHash, (ledger, hold, state, now) =>
         {
-            await ledger.WhenDurable();
-            return new InstallReleaseResult(refusal);
-        }
-
-        if (check.Earlier is { } earlier)
-        {
-            var (replayed, first) = await Replies.ReplayAsync<InstallReleaseReceipt>(earlier, ReleaseHash);
-            return new InstallReleaseResult(replayed, first);
-        }
-
-        var hold = check.Hold!;
-        if (!ledger.CanStage)
-        {
-            return new InstallReleaseResult(Outcome.Unavailable);
-        }
-
-        // A hold released after it expired is recorded as released (a later commit is refused) and
-        // answered as expired: it had stopped counting already.
-        var state = hold.CountsAt(now) ? ReservationState.Released : ReservationState.Expired;
-        var released = hold with { State = ReservationState.Released, ClosedAt = now };
-        var account = InstallRules.InMonth(ledger.Account, UtcCalendar.MonthKey(now)) with { LastActiveAt = now };
-        var quota = quotas.For(account.Tier);
-        var balance = InstallRules.Balance(
-            account, quota, ledger.ReservedWithout(hold), ledger.ReservedWithout(hold, InstallRules.TagOf(Backend.Gemini)));
-        var receipt = new InstallReleaseReceipt(requestId, state, hold.Detail.Backend, hold.Amount, balance.Remaining, balance.GeminiRemaining);
-        var journal = new JournalEntry(requestId, Operations.Release, ReleaseHash, LedgerJson.Serialize(receipt), now);
-        await ledger.Stage(account, journal, released, now);
-        return new InstallReleaseResult(Outcome.Ok, receipt);
+            var account = InstallRules.InMonth(ledger.Account, UtcCalendar.MonthKey(now)) with { LastActiveAt = now };
+            var balance = InstallRules.Balance(
+                account, quotas.For(account.Tier), ledger.ReservedWithout(hold), ledger.ReservedWithout(hold, InstallRules.TagOf(Backend.Gemini)));
+            return (account, new InstallReleaseReceipt(requestId, state, hold.Detail.Backend, hold.Amount, balance.Remaining, balance.GeminiRemaining));
+        });
+        return new InstallReleaseResult(outcome, receipt, errors);
     }
 
     private async Task<InstallReservationResult> GetReservationAsync(string requestId)
     {
-        var errors = InvalidKey("installId") ?? RequestIdErrors(requestId);
-        if (errors is not null)
-        {
-            return new InstallReservationResult(Outcome.InvalidRequest, Errors: errors);
-        }
-
-        var ledger = await LedgerAsync();
-        var found = await ledger.FindHoldAsync(requestId, Now());
-        var now = Now();
-        var hold = ledger.KnownHold(requestId) ?? found;
-        if (hold is null)
-        {
-            return new InstallReservationResult(Outcome.NotFound);
-        }
-
-        await ledger.WhenDurable();
-        return new InstallReservationResult(Outcome.Ok, ViewOf(hold, now));
+        var (outcome, view, errors) = await GetReservationCoreAsync("installId", requestId, ViewOf);
+        return new InstallReservationResult(outcome, view, errors);
     }
 
     private async Task<InstallAccountResult> GetAccountAsync()
@@ -248,9 +198,7 @@ internal sealed class InstallGrain(LedgerStore store, LedgerClock clock, ILogger
     private static InstallReservationView ViewOf(Hold<InstallHoldDetail> hold, DateTimeOffset now)
     {
         bool committed = hold.State == ReservationState.Committed;
-        var state = hold.State == ReservationState.Released && hold.ClosedAt >= hold.ExpiresAt
-            ? ReservationState.Expired
-            : hold.StateAt(now);
+        var state = hold.StateAt(now);
         return new InstallReservationView(
             hold.RequestId, state, hold.Detail.Tier, hold.Detail.Backend, hold.Amount, hold.CreatedAt, hold.ExpiresAt,
             committed ? hold.CommittedAmount : null, committed ? hold.Detail.CommittedBackend : null, committed ? hold.Late : null);

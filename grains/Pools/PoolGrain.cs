@@ -228,47 +228,13 @@ internal sealed class PoolGrain(LedgerStore store, LedgerClock clock, ILogger<Po
 
     private async Task<PoolReleaseResult> ReleaseAsync(string requestId)
     {
-        var errors = InvalidKey(KeyField) ?? RequestIdErrors(requestId);
-        if (errors is not null)
+        var (outcome, receipt, errors) = await ReleaseCoreAsync<PoolReleaseReceipt>(KeyField, requestId, ReleaseHash, (ledger, hold, state, now) =>
         {
-            return new PoolReleaseResult(Outcome.InvalidRequest, Errors: errors);
-        }
-
-        var ledger = await LedgerAsync();
-        var found = await FindForSettleAsync(ledger, requestId, Operations.Release, Now());
-
-        // The synchronous step.
-        var now = Now();
-        ledger.Sweep(now);
-        var check = CheckSettle(ledger, found, requestId, Operations.Release);
-        if (check.Refusal is { } refusal)
-        {
-            await ledger.WhenDurable();
-            return new PoolReleaseResult(refusal);
-        }
-
-        if (check.Earlier is { } earlier)
-        {
-            var (replayed, first) = await Replies.ReplayAsync<PoolReleaseReceipt>(earlier, ReleaseHash);
-            return new PoolReleaseResult(replayed, first);
-        }
-
-        var hold = check.Hold!;
-        if (!ledger.CanStage)
-        {
-            return new PoolReleaseResult(Outcome.Unavailable);
-        }
-
-        // Released after expiry: recorded as released (a later commit is refused), answered as expired.
-        var state = hold.CountsAt(now) ? ReservationState.Released : ReservationState.Expired;
-        var account = ledger.Account with { LastActiveAt = now };
-        long reserved = ledger.ReservedWithout(hold);
-        var receipt = new PoolReleaseReceipt(
-            requestId, state, hold.Amount, account.UsedMicros, account.LimitMicros, PoolRules.Remaining(account, reserved));
-        var released = hold with { State = ReservationState.Released, ClosedAt = now };
-        var journal = new JournalEntry(requestId, Operations.Release, ReleaseHash, LedgerJson.Serialize(receipt), now);
-        await ledger.Stage(account, journal, released, now);
-        return new PoolReleaseResult(Outcome.Ok, receipt);
+            var account = ledger.Account with { LastActiveAt = now };
+            return (account, new PoolReleaseReceipt(
+                requestId, state, hold.Amount, account.UsedMicros, account.LimitMicros, PoolRules.Remaining(account, ledger.ReservedWithout(hold))));
+        });
+        return new PoolReleaseResult(outcome, receipt, errors);
     }
 
     private async Task<PoolUsageResult> FreeUsageAsync(PoolFreeUsageRequest request)
@@ -308,27 +274,14 @@ internal sealed class PoolGrain(LedgerStore store, LedgerClock clock, ILogger<Po
 
     private async Task<PoolReservationResult> GetReservationAsync(string requestId)
     {
-        var errors = InvalidKey(KeyField) ?? RequestIdErrors(requestId);
-        if (errors is not null)
+        var (outcome, view, errors) = await GetReservationCoreAsync(KeyField, requestId, (hold, now) =>
         {
-            return new PoolReservationResult(Outcome.InvalidRequest, Errors: errors);
-        }
-
-        var ledger = await LedgerAsync();
-        var found = await ledger.FindHoldAsync(requestId, Now());
-        var now = Now();
-        var hold = ledger.KnownHold(requestId) ?? found;
-        if (hold is null)
-        {
-            return new PoolReservationResult(Outcome.NotFound);
-        }
-
-        await ledger.WhenDurable();
-        bool committed = hold.State == ReservationState.Committed;
-        var state = hold.State == ReservationState.Released && hold.ClosedAt >= hold.ExpiresAt ? ReservationState.Expired : hold.StateAt(now);
-        return new PoolReservationResult(Outcome.Ok, new PoolReservationView(
-            hold.RequestId, state, hold.Detail.UsageType, hold.Amount, hold.CreatedAt, hold.ExpiresAt,
-            committed ? hold.CommittedAmount : null, committed ? hold.Late : null));
+            bool committed = hold.State == ReservationState.Committed;
+            return new PoolReservationView(
+                hold.RequestId, hold.StateAt(now), hold.Detail.UsageType, hold.Amount, hold.CreatedAt, hold.ExpiresAt,
+                committed ? hold.CommittedAmount : null, committed ? hold.Late : null);
+        });
+        return new PoolReservationResult(outcome, view, errors);
     }
 
     private async Task<PoolAccountResult> GetPoolAsync()

@@ -272,70 +272,25 @@ internal sealed class PortGrain(LedgerStore store, LedgerClock clock, ILogger<Po
 
     private async Task<PortReleaseResult> ReleaseAsync(string requestId)
     {
-        var errors = InvalidKey(KeyField) ?? RequestIdErrors(requestId);
-        if (errors is not null)
+        var (outcome, receipt, errors) = await ReleaseCoreAsync<PortReleaseReceipt>(KeyField, requestId, ReleaseHash, (ledger, hold, state, now) =>
         {
-            return new PortReleaseResult(Outcome.InvalidRequest, Errors: errors);
-        }
-
-        var ledger = await LedgerAsync();
-        var found = await FindForSettleAsync(ledger, requestId, Operations.Release, Now());
-
-        // The synchronous step.
-        var now = Now();
-        ledger.Sweep(now);
-        var check = CheckSettle(ledger, found, requestId, Operations.Release);
-        if (check.Refusal is { } refusal)
-        {
-            await ledger.WhenDurable();
-            return new PortReleaseResult(refusal);
-        }
-
-        if (check.Earlier is { } earlier)
-        {
-            var (replayed, first) = await Replies.ReplayAsync<PortReleaseReceipt>(earlier, ReleaseHash);
-            return new PortReleaseResult(replayed, first);
-        }
-
-        var hold = check.Hold!;
-        if (!ledger.CanStage)
-        {
-            return new PortReleaseResult(Outcome.Unavailable);
-        }
-
-        // Released after expiry: recorded as released (a later commit is refused), answered as expired.
-        var state = hold.CountsAt(now) ? ReservationState.Released : ReservationState.Expired;
-        long used = Book(ledger, now).Used(PeriodStart(ledger.Account, now));
-        var receipt = new PortReleaseReceipt(requestId, state, hold.Amount, used, PortRules.Remaining(ledger.Account.Budget, used, ledger.ReservedWithout(hold)));
-        var released = hold with { State = ReservationState.Released, ClosedAt = now };
-        var journal = new JournalEntry(requestId, Operations.Release, ReleaseHash, LedgerJson.Serialize(receipt), now);
-        await ledger.Stage(ledger.Account with { LastActiveAt = now }, journal, released, now);
-        return new PortReleaseResult(Outcome.Ok, receipt);
+            long used = Book(ledger, now).Used(PeriodStart(ledger.Account, now));
+            var remaining = PortRules.Remaining(ledger.Account.Budget, used, ledger.ReservedWithout(hold));
+            return (ledger.Account with { LastActiveAt = now }, new PortReleaseReceipt(requestId, state, hold.Amount, used, remaining));
+        });
+        return new PortReleaseResult(outcome, receipt, errors);
     }
 
     private async Task<PortReservationResult> GetReservationAsync(string requestId)
     {
-        var errors = InvalidKey(KeyField) ?? RequestIdErrors(requestId);
-        if (errors is not null)
+        var (outcome, view, errors) = await GetReservationCoreAsync(KeyField, requestId, (hold, now) =>
         {
-            return new PortReservationResult(Outcome.InvalidRequest, Errors: errors);
-        }
-
-        var ledger = await LedgerAsync();
-        var found = await ledger.FindHoldAsync(requestId, Now());
-        var now = Now();
-        var hold = ledger.KnownHold(requestId) ?? found;
-        if (hold is null)
-        {
-            return new PortReservationResult(Outcome.NotFound);
-        }
-
-        await ledger.WhenDurable();
-        bool committed = hold.State == ReservationState.Committed;
-        var state = hold.State == ReservationState.Released && hold.ClosedAt >= hold.ExpiresAt ? ReservationState.Expired : hold.StateAt(now);
-        return new PortReservationResult(Outcome.Ok, new PortReservationView(
-            hold.RequestId, state, hold.Detail.Feature, hold.Amount, hold.CreatedAt, hold.ExpiresAt,
-            committed ? hold.CommittedAmount : null, committed ? hold.Late : null));
+            bool committed = hold.State == ReservationState.Committed;
+            return new PortReservationView(
+                hold.RequestId, hold.StateAt(now), hold.Detail.Feature, hold.Amount, hold.CreatedAt, hold.ExpiresAt,
+                committed ? hold.CommittedAmount : null, committed ? hold.Late : null);
+        });
+        return new PortReservationResult(outcome, view, errors);
     }
 
     private async Task<PortUsageViewResult> GetUsageAsync(string? feature)
