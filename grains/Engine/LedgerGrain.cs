@@ -200,6 +200,72 @@ internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store
     }
 
     /// <summary>
+    /// A commit, the same for every kind: checks, then (synchronously) not found / not open / the
+    /// earlier answer (compared on <paramref name="hashOf"/>, the request's effective values),
+    /// else the kind's <paramref name="plan"/> for the hold; a hold that expired is still
+    /// committed (the call ran), marked late.
+    /// </summary>
+    protected async Task<(Outcome Outcome, TReceipt? Receipt, ValidationErrors? Errors)> CommitCoreAsync<TReceipt>(
+        string keyField, string requestId, ValidationErrors? requestErrors,
+        Func<Hold<TDetail>, byte[]> hashOf,
+        Func<Ledger<TAccount, TDetail>, Hold<TDetail>, bool, DateTimeOffset, CommitPlan<TAccount, TDetail, TReceipt>> plan)
+        where TReceipt : class
+    {
+        var errors = InvalidKey(keyField) ?? requestErrors;
+        if (errors is not null)
+        {
+            return (Outcome.InvalidRequest, null, errors);
+        }
+
+        var ledger = await LedgerAsync();
+        var found = await FindForSettleAsync(ledger, requestId, Operations.Commit, Now());
+
+        // The synchronous step.
+        var now = Now();
+        ledger.Sweep(now);
+        var check = CheckSettle(ledger, found, requestId, Operations.Commit);
+        if (check.Refusal is { } refusal)
+        {
+            await ledger.WhenDurable();
+            return (refusal, null, null);
+        }
+
+        var hold = check.Hold!;
+        var hash = hashOf(hold);
+        if (check.Earlier is { } earlier)
+        {
+            var (replayed, first) = await Replies.ReplayAsync<TReceipt>(earlier, hash);
+            return (replayed, first, null);
+        }
+
+        bool late = hold.ExpiresAt <= now;
+        var decided = plan(ledger, hold, late, now);
+        if (decided.Invalid is { } invalid)
+        {
+            return (Outcome.InvalidRequest, null, invalid);
+        }
+
+        if (!ledger.CanStage)
+        {
+            return (Outcome.Unavailable, null, null);
+        }
+
+        var committed = hold with
+        {
+            State = ReservationState.Committed,
+            ClosedAt = now,
+            CommittedAmount = decided.CommittedAmount,
+            Late = late,
+            Detail = decided.Detail ?? hold.Detail,
+        };
+        var journal = new JournalEntry(requestId, Operations.Commit, hash, LedgerJson.Serialize(decided.Receipt!), now);
+        var durable = ledger.Stage(decided.Account!, journal, committed, now, decided.Extra);
+        decided.AfterStage?.Invoke();
+        await durable;
+        return (Outcome.Ok, decided.Receipt, null);
+    }
+
+    /// <summary>
     /// A release, the same for every kind: checks, then (synchronously) not found / not open /
     /// the earlier answer, else the hold is closed and <paramref name="build"/> makes the kind's
     /// account and receipt from the hold and the state to answer (released, or expired when the

@@ -91,69 +91,34 @@ internal sealed class InstallGrain(LedgerStore store, LedgerClock clock, ILogger
 
     private async Task<InstallCommitResult> CommitAsync(InstallCommitRequest request)
     {
-        var errors = InvalidKey("installId") ?? request.Validate();
-        if (errors is not null)
-        {
-            return new InstallCommitResult(Outcome.InvalidRequest, Errors: errors);
-        }
-
         var quotas = await Quotas();
-        var ledger = await LedgerAsync();
-        var found = await FindForSettleAsync(ledger, request.RequestId, Operations.Commit, Now());
+        var (outcome, receipt, errors) = await CommitCoreAsync<InstallCommitReceipt>(
+            "installId", request.RequestId, request.Validate(),
+            hold => RequestHash.Of(request.Backend ?? hold.Detail.Backend, request.Credits ?? hold.Amount),
+            (ledger, hold, late, now) =>
+            {
+                var backend = request.Backend ?? hold.Detail.Backend;
+                long credits = request.Credits ?? hold.Amount;
+                if (!InstallRules.ConsumeFits(ledger.Account, credits))
+                {
+                    var tooMuch = new ValidationErrors();
+                    tooMuch.Add("credits", $"would take the install's counters past {InstallRules.MaxCounter}");
+                    return CommitPlan<InstallAccount, InstallHoldDetail, InstallCommitReceipt>.Refuse(tooMuch);
+                }
 
-        // The synchronous step.
-        var now = Now();
-        ledger.Sweep(now);
-        var check = CheckSettle(ledger, found, request.RequestId, Operations.Commit);
-        if (check.Refusal is { } refusal)
-        {
-            await ledger.WhenDurable();
-            return new InstallCommitResult(refusal);
-        }
+                var account = InstallRules.InMonth(ledger.Account, UtcCalendar.MonthKey(now));
+                var quota = quotas.For(account.Tier);
+                account = InstallRules.Consume(account, quota, backend, credits) with { LastActiveAt = now };
 
-        var hold = check.Hold!;
-        var backend = request.Backend ?? hold.Detail.Backend;
-        long credits = request.Credits ?? hold.Amount;
-        var hash = RequestHash.Of(backend, credits);
-        if (check.Earlier is { } earlier)
-        {
-            var (replayed, first) = await Replies.ReplayAsync<InstallCommitReceipt>(earlier, hash);
-            return new InstallCommitResult(replayed, first);
-        }
-
-        if (!InstallRules.ConsumeFits(ledger.Account, credits))
-        {
-            var tooMuch = new ValidationErrors();
-            tooMuch.Add("credits", $"would take the install's counters past {InstallRules.MaxCounter}");
-            return new InstallCommitResult(Outcome.InvalidRequest, Errors: tooMuch);
-        }
-
-        if (!ledger.CanStage)
-        {
-            return new InstallCommitResult(Outcome.Unavailable);
-        }
-
-        var account = InstallRules.InMonth(ledger.Account, UtcCalendar.MonthKey(now));
-        var quota = quotas.For(account.Tier);
-        account = InstallRules.Consume(account, quota, backend, credits) with { LastActiveAt = now };
-        bool late = hold.ExpiresAt <= now;
-        var committed = hold with
-        {
-            State = ReservationState.Committed,
-            ClosedAt = now,
-            CommittedAmount = credits,
-            Late = late,
-            Detail = hold.Detail with { CommittedBackend = backend },
-        };
-
-        // The balance as it will be once this hold stops counting.
-        var balance = InstallRules.Balance(
-            account, quota, ledger.ReservedWithout(hold), ledger.ReservedWithout(hold, InstallRules.TagOf(Backend.Gemini)));
-        var receipt = new InstallCommitReceipt(
-            request.RequestId, ReservationState.Committed, backend, credits, balance.Remaining, balance.GeminiRemaining, late);
-        var journal = new JournalEntry(request.RequestId, Operations.Commit, hash, LedgerJson.Serialize(receipt), now);
-        await ledger.Stage(account, journal, committed, now);
-        return new InstallCommitResult(Outcome.Ok, receipt);
+                // The balance as it will be once this hold stops counting.
+                var balance = InstallRules.Balance(
+                    account, quota, ledger.ReservedWithout(hold), ledger.ReservedWithout(hold, InstallRules.TagOf(Backend.Gemini)));
+                var receipt = new InstallCommitReceipt(
+                    request.RequestId, ReservationState.Committed, backend, credits, balance.Remaining, balance.GeminiRemaining, late);
+                return CommitPlan<InstallAccount, InstallHoldDetail, InstallCommitReceipt>.Apply(
+                    account, receipt, credits, hold.Detail with { CommittedBackend = backend });
+            });
+        return new InstallCommitResult(outcome, receipt, errors);
     }
 
     private async Task<InstallReleaseResult> ReleaseAsync(string requestId)

@@ -165,65 +165,35 @@ internal sealed class PoolGrain(LedgerStore store, LedgerClock clock, ILogger<Po
 
     private async Task<PoolCommitResult> CommitAsync(PoolCommitRequest request)
     {
-        var errors = InvalidKey(KeyField) ?? request.Validate();
-        if (errors is not null)
-        {
-            return new PoolCommitResult(Outcome.InvalidRequest, Errors: errors);
-        }
+        string UsageTypeOf(Hold<PoolHoldDetail> hold) => request.UsageType ?? hold.Detail.UsageType;
+        var (outcome, receipt, errors) = await CommitCoreAsync<PoolCommitReceipt>(
+            KeyField, request.RequestId, request.Validate(),
+            hold => RequestHash.Of(request.ActualMicros, request.PromptTokens, request.CompletionTokens, request.Model, UsageTypeOf(hold), request.CallDetails),
+            (ledger, hold, late, now) =>
+            {
+                if (!PoolRules.DebitFits(ledger.Account, request.ActualMicros))
+                {
+                    var tooMuch = new ValidationErrors();
+                    tooMuch.Add("actualMicros", $"would take the pool's use past {PoolRules.MaxLimitMicros}");
+                    return CommitPlan<PoolAccount, PoolHoldDetail, PoolCommitReceipt>.Refuse(tooMuch);
+                }
 
-        var ledger = await LedgerAsync();
-        var found = await FindForSettleAsync(ledger, request.RequestId, Operations.Commit, Now());
-
-        // The synchronous step.
-        var now = Now();
-        ledger.Sweep(now);
-        var check = CheckSettle(ledger, found, request.RequestId, Operations.Commit);
-        if (check.Refusal is { } refusal)
-        {
-            await ledger.WhenDurable();
-            return new PoolCommitResult(refusal);
-        }
-
-        var hold = check.Hold!;
-        string usageType = request.UsageType ?? hold.Detail.UsageType;
-        var hash = RequestHash.Of(request.ActualMicros, request.PromptTokens, request.CompletionTokens, request.Model, usageType, request.CallDetails);
-        if (check.Earlier is { } earlier)
-        {
-            var (replayed, first) = await Replies.ReplayAsync<PoolCommitReceipt>(earlier, hash);
-            return new PoolCommitResult(replayed, first);
-        }
-
-        if (!PoolRules.DebitFits(ledger.Account, request.ActualMicros))
-        {
-            var tooMuch = new ValidationErrors();
-            tooMuch.Add("actualMicros", $"would take the pool's use past {PoolRules.MaxLimitMicros}");
-            return new PoolCommitResult(Outcome.InvalidRequest, Errors: tooMuch);
-        }
-
-        if (!ledger.CanStage)
-        {
-            return new PoolCommitResult(Outcome.Unavailable);
-        }
-
-        bool late = hold.ExpiresAt <= now;
-        var account = ledger.Account with
-        {
-            UsedMicros = ledger.Account.UsedMicros + request.ActualMicros,
-            AuditSequence = ledger.Account.AuditSequence + 1,
-            LastActiveAt = now,
-        };
-        var record = new PoolUsageRecord(
-            request.RequestId, usageType, request.PromptTokens, request.CompletionTokens,
-            request.PromptTokens + request.CompletionTokens, request.ActualMicros, request.Model, request.CallDetails,
-            Billed: true, now, account.AuditSequence);
-        long reserved = ledger.ReservedWithout(hold);
-        var receipt = new PoolCommitReceipt(
-            request.RequestId, ReservationState.Committed, request.ActualMicros, account.UsedMicros, account.LimitMicros,
-            PoolRules.Remaining(account, reserved), late);
-        var committed = hold with { State = ReservationState.Committed, ClosedAt = now, CommittedAmount = request.ActualMicros, Late = late };
-        var journal = new JournalEntry(request.RequestId, Operations.Commit, hash, LedgerJson.Serialize(receipt), now);
-        await ledger.Stage(account, journal, committed, now, new PoolAuditRow(record));
-        return new PoolCommitResult(Outcome.Ok, receipt);
+                var account = ledger.Account with
+                {
+                    UsedMicros = ledger.Account.UsedMicros + request.ActualMicros,
+                    AuditSequence = ledger.Account.AuditSequence + 1,
+                    LastActiveAt = now,
+                };
+                var record = new PoolUsageRecord(
+                    request.RequestId, UsageTypeOf(hold), request.PromptTokens, request.CompletionTokens,
+                    request.PromptTokens + request.CompletionTokens, request.ActualMicros, request.Model, request.CallDetails,
+                    Billed: true, now, account.AuditSequence);
+                var receipt = new PoolCommitReceipt(
+                    request.RequestId, ReservationState.Committed, request.ActualMicros, account.UsedMicros, account.LimitMicros,
+                    PoolRules.Remaining(account, ledger.ReservedWithout(hold)), late);
+                return CommitPlan<PoolAccount, PoolHoldDetail, PoolCommitReceipt>.Apply(account, receipt, request.ActualMicros, extra: new PoolAuditRow(record));
+            });
+        return new PoolCommitResult(outcome, receipt, errors);
     }
 
     private async Task<PoolReleaseResult> ReleaseAsync(string requestId)

@@ -158,55 +158,27 @@ internal sealed class PortGrain(LedgerStore store, LedgerClock clock, ILogger<Po
 
     private async Task<PortCommitResult> CommitAsync(PortCommitRequest request)
     {
-        var errors = InvalidKey(KeyField) ?? request.Validate();
-        if (errors is not null)
-        {
-            return new PortCommitResult(Outcome.InvalidRequest, Errors: errors);
-        }
+        string FeatureOf(Hold<PortHoldDetail> hold) => request.Feature ?? hold.Detail.Feature;
+        var (outcome, receipt, errors) = await CommitCoreAsync<PortCallReceipt>(
+            KeyField, request.RequestId, request.Validate(),
+            hold => RequestHash.Of(request.InputTokens, request.OutputTokens, request.Provider, request.Model, FeatureOf(hold), request.UserId),
+            (ledger, hold, late, now) =>
+            {
+                // Never refused for the feature bound: the call ran, and its hold was admitted
+                // under the bound already (a feature changed at commit may pass it by one).
+                var book = Book(ledger, now);
+                if (!PortRules.UsageFits(book, request.InputTokens + request.OutputTokens))
+                {
+                    return CommitPlan<PortAccount, PortHoldDetail, PortCallReceipt>.Refuse(PortRules.UsageTooLarge());
+                }
 
-        var ledger = await LedgerAsync();
-        var found = await FindForSettleAsync(ledger, request.RequestId, Operations.Commit, Now());
-
-        // The synchronous step.
-        var now = Now();
-        ledger.Sweep(now);
-        var check = CheckSettle(ledger, found, request.RequestId, Operations.Commit);
-        if (check.Refusal is { } refusal)
-        {
-            await ledger.WhenDurable();
-            return new PortCommitResult(refusal);
-        }
-
-        var hold = check.Hold!;
-        string feature = request.Feature ?? hold.Detail.Feature;
-        var hash = RequestHash.Of(request.InputTokens, request.OutputTokens, request.Provider, request.Model, feature, request.UserId);
-        if (check.Earlier is { } earlier)
-        {
-            var (replayed, first) = await Replies.ReplayAsync<PortCallReceipt>(earlier, hash);
-            return new PortCommitResult(replayed, first);
-        }
-
-        // A commit is never refused for the feature bound: the call ran, and its hold was admitted
-        // under the bound already (a feature changed at commit may pass it by one).
-        var book = Book(ledger, now);
-        if (!PortRules.UsageFits(book, request.InputTokens + request.OutputTokens))
-        {
-            return new PortCommitResult(Outcome.InvalidRequest, Errors: PortRules.UsageTooLarge());
-        }
-
-        if (!ledger.CanStage)
-        {
-            return new PortCommitResult(Outcome.Unavailable);
-        }
-
-        var call = new CallToRecord(request.RequestId, feature, request.InputTokens, request.OutputTokens, request.Provider, request.Model, request.UserId);
-        var receipt = RecordCall(ledger, book, call, ledger.ReservedWithout(hold), ReservationState.Committed, late: hold.ExpiresAt <= now, now, out var increment);
-        var committed = hold with { State = ReservationState.Committed, ClosedAt = now, CommittedAmount = receipt.Tokens, Late = receipt.Late };
-        var journal = new JournalEntry(request.RequestId, Operations.Commit, hash, LedgerJson.Serialize(receipt), now);
-        var durable = ledger.Stage(ledger.Account with { LastActiveAt = now }, journal, committed, now, increment);
-        book.Add(increment.Day, increment.Feature, increment.Tokens, increment.Calls);
-        await durable;
-        return new PortCommitResult(Outcome.Ok, receipt);
+                var call = new CallToRecord(request.RequestId, FeatureOf(hold), request.InputTokens, request.OutputTokens, request.Provider, request.Model, request.UserId);
+                var receipt = RecordCall(ledger, book, call, ledger.ReservedWithout(hold), ReservationState.Committed, late, now, out var increment);
+                return CommitPlan<PortAccount, PortHoldDetail, PortCallReceipt>.Apply(
+                    ledger.Account with { LastActiveAt = now }, receipt, receipt.Tokens, extra: increment,
+                    afterStage: () => book.Add(increment.Day, increment.Feature, increment.Tokens, increment.Calls));
+            });
+        return new PortCommitResult(outcome, receipt, errors);
     }
 
     private async Task<PortUsageResult> RecordUsageAsync(PortUsageRequest request)
