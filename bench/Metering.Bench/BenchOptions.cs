@@ -10,17 +10,30 @@ internal sealed record BenchOptions
 {
     public const string Usage =
         """
-        usage: Metering.Bench [--scenario all|ingest|invoice] [--events KEY=N[,KEY=N...]]
-                              [--batch-callers N[,N...]] [--single-callers N] [--invoice-runs N]
-                              [--phase-seconds N] [--fast] [--out PATH]
+        usage: Metering.Bench [--scenario all|ingest|ledger|invoice] [--events KEY=N[,KEY=N...]]
+                              [--batch-callers N[,N...]] [--single-callers N] [--ledger-callers N]
+                              [--ledger-accounts N] [--invoice-runs N] [--phase-seconds N]
+                              [--fast] [--out PATH]
 
-          --scenario        which benchmarks to run (default all)
-          --events          sizes, in events: batch (default 300000, per caller count),
-                            single (default 200000, per path), small (10000), large (1000000)
-                            e.g. --events batch=100000,large=200000
+          --scenario        which benchmarks to run (default all):
+                              ingest   usage-event ingest: batch calls, and single-event calls
+                                       against one row per transaction in plain SQL
+                              ledger   install reserves through IInstallGrain.Reserve against the
+                                       plain SQL design (one transaction per reserve), on one hot
+                                       account and on many cold accounts
+                              invoice  invoice query time with 10^4 and 10^6 events
+          --events          sizes: batch (default 300000 events, per caller count),
+                            single (default 200000 events, per path), small (10000 events),
+                            large (1000000 events), hot (default 60000 reserves on one hot
+                            account, per path), cold (default 60000 reserves over many
+                            accounts, per path)
+                            e.g. --events batch=100000,large=200000,hot=20000
           --batch-callers   concurrent callers of the batch benchmark and of the invoice load,
                             each sending 1,000-event calls (default 4,8: one row per count)
           --single-callers  concurrent callers of the single-event benchmark (default 64)
+          --ledger-callers  concurrent callers of the ledger benchmark, on both paths; the plain
+                            SQL path has one connection per caller (default 64, at most 200)
+          --ledger-accounts accounts of the ledger benchmark's cold workload (default 10000)
           --invoice-runs    timed invoice queries per tenant (default 100)
           --phase-seconds   time limit of every measured or loading phase (default 300)
           --fast            start PostgreSQL with fsync and full_page_writes off (not durable)
@@ -29,6 +42,9 @@ internal sealed record BenchOptions
 
     /// <summary>Ceiling of any event count: keeps a mistyped size from filling the disk.</summary>
     private const int MaxEvents = 10_000_000;
+
+    /// <summary>Ceiling of the cold accounts: each is an active grain in the benchmark's one silo.</summary>
+    private const int MaxLedgerAccounts = 100_000;
 
     public Scenario Scenario { get; private init; } = Scenario.All;
 
@@ -50,6 +66,16 @@ internal sealed record BenchOptions
 
     public int SingleCallers { get; private init; } = 64;
 
+    /// <summary>Reserves per path on one hot account (DESIGN.md's workload: 64 clients, one account).</summary>
+    public int HotReserves { get; private init; } = 60_000;
+
+    /// <summary>Reserves per path spread over <see cref="LedgerAccounts"/> accounts.</summary>
+    public int ColdReserves { get; private init; } = 60_000;
+
+    public int LedgerCallers { get; private init; } = 64;
+
+    public int LedgerAccounts { get; private init; } = 10_000;
+
     public int InvoiceSmallEvents { get; private init; } = 10_000;
 
     public int InvoiceLargeEvents { get; private init; } = 1_000_000;
@@ -65,6 +91,8 @@ internal sealed record BenchOptions
 
     public bool RunsInvoice => Scenario is Scenario.All or Scenario.Invoice;
 
+    public bool RunsLedger => Scenario is Scenario.All or Scenario.Ledger;
+
     /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with a readable message.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
@@ -79,6 +107,9 @@ internal sealed record BenchOptions
                 "--events" => ParseEvents(options, Value()),
                 "--batch-callers" => options with { BatchCallers = [.. Value().Split(',').Select(v => ParseInt(arg, v, 1, 64))] },
                 "--single-callers" => options with { SingleCallers = ParseInt(arg, Value(), 1, 256) },
+                // The baseline's pool, the silo's and the admin's together stay under max_connections (300).
+                "--ledger-callers" => options with { LedgerCallers = ParseInt(arg, Value(), 1, 200) },
+                "--ledger-accounts" => options with { LedgerAccounts = ParseInt(arg, Value(), 1, MaxLedgerAccounts) },
                 "--invoice-runs" => options with { InvoiceRuns = ParseInt(arg, Value(), 1, 10_000) },
                 "--phase-seconds" => options with { PhaseLimit = TimeSpan.FromSeconds(ParseInt(arg, Value(), 1, 3_600)) },
                 "--fast" => options with { Fast = true },
@@ -96,7 +127,8 @@ internal sealed record BenchOptions
         "all" => Scenario.All,
         "ingest" => Scenario.Ingest,
         "invoice" => Scenario.Invoice,
-        _ => throw new ArgumentException($"--scenario must be all, ingest or invoice, not '{value}'"),
+        "ledger" => Scenario.Ledger,
+        _ => throw new ArgumentException($"--scenario must be all, ingest, ledger or invoice, not '{value}'"),
     };
 
     private static BenchOptions ParseEvents(BenchOptions options, string value)
@@ -106,7 +138,7 @@ internal sealed record BenchOptions
             string[] parts = pair.Split('=', 2);
             if (parts.Length != 2)
             {
-                throw new ArgumentException($"--events takes KEY=N pairs (batch, single, small, large), not '{pair}'");
+                throw new ArgumentException($"--events takes KEY=N pairs (batch, single, small, large, hot, cold), not '{pair}'");
             }
 
             int n = ParseInt("--events " + parts[0], parts[1], 1, MaxEvents);
@@ -116,7 +148,9 @@ internal sealed record BenchOptions
                 "single" => options with { SingleEvents = n },
                 "small" => options with { InvoiceSmallEvents = n },
                 "large" => options with { InvoiceLargeEvents = n },
-                _ => throw new ArgumentException($"--events keys are batch, single, small and large, not '{parts[0]}'"),
+                "hot" => options with { HotReserves = n },
+                "cold" => options with { ColdReserves = n },
+                _ => throw new ArgumentException($"--events keys are batch, single, small, large, hot and cold, not '{parts[0]}'"),
             };
         }
 

@@ -66,6 +66,7 @@ internal static class BenchRunner
 
         Console.WriteLine("==> starting an in-process silo");
         IngestFigures? ingestFigures = null;
+        LedgerFigures? ledgerFigures = null;
         InvoiceFigures? invoiceFigures = null;
         await using (var silo = await BenchSilo.StartAsync(postgres.ConnectionString, ct))
         {
@@ -75,6 +76,12 @@ internal static class BenchRunner
                 ingestFigures = await new IngestBenchmark(ingest, admin, postgres.ConnectionString, options).RunAsync(ct);
             }
 
+            if (options.RunsLedger)
+            {
+                var cpu = await CpuMeter.CreateAsync(admin, ct);
+                ledgerFigures = await new LedgerBenchmark(silo.Grains, admin, postgres.ConnectionString, cpu, options).RunAsync(ct);
+            }
+
             if (options.RunsInvoice)
             {
                 invoiceFigures = await new InvoiceBenchmark(silo.Grains, ingest, admin, options).RunAsync(ct);
@@ -82,7 +89,7 @@ internal static class BenchRunner
         }
 
         run = run with { LoadAverage = $"{run.LoadAverage} at the start, {RunInfo.LoadAverageNow()} at the end" };
-        string markdown = MarkdownReport.Render(run, ingestFigures, invoiceFigures);
+        string markdown = MarkdownReport.Render(run, ingestFigures, ledgerFigures, invoiceFigures);
         Console.WriteLine();
         Console.WriteLine(markdown);
         if (options.OutPath is { } path)

@@ -15,8 +15,23 @@ internal static class ClosedLoop
     /// Runs the loop. <paramref name="call"/> sends <c>count</c> events for caller <c>caller</c>
     /// and returns how many times it had to retry.
     /// </summary>
+    public static Task<LoadRun> RunAsync(
+        string label,
+        int callers,
+        long totalEvents,
+        int eventsPerCall,
+        TimeSpan limit,
+        Func<int, int, CancellationToken, Task<int>> call,
+        CancellationToken ct) =>
+        RunAsync(label, "events", callers, totalEvents, eventsPerCall, limit, call, ct);
+
+    /// <summary>
+    /// Runs the loop, naming what is counted (<paramref name="unit"/>, plural: "reserves") in the
+    /// progress lines and the result.
+    /// </summary>
     public static async Task<LoadRun> RunAsync(
         string label,
+        string unit,
         int callers,
         long totalEvents,
         int eventsPerCall,
@@ -72,12 +87,12 @@ internal static class ClosedLoop
         while (await Task.WhenAny(all, Task.Delay(ProgressEvery, failed.Token)) != all && !failed.IsCancellationRequested)
         {
             long now = Interlocked.Read(ref sent);
-            Console.WriteLine($"    {label}: {now:N0} / {totalEvents:N0} events, {now / clock.Elapsed.TotalSeconds:N0}/s so far");
+            Console.WriteLine($"    {label}: {now:N0} / {totalEvents:N0} {unit}, {now / clock.Elapsed.TotalSeconds:N0}/s so far");
         }
 
         await all;
         var elapsed = clock.Elapsed;
         ct.ThrowIfCancellationRequested();
-        return new LoadRun(label, callers, sent, calls, retries, elapsed, cutShort == 1, [.. latencies.SelectMany(l => l)]);
+        return new LoadRun(label, callers, sent, calls, retries, elapsed, cutShort == 1, [.. latencies.SelectMany(l => l)]) { Unit = unit };
     }
 }

@@ -16,6 +16,9 @@ internal sealed record LoadRun(
     /// <summary>Write transactions PostgreSQL started during the run (from transaction ids); 0 if not measured.</summary>
     public long Transactions { get; init; }
 
+    /// <summary>What <see cref="Events"/> counts, in the plural ("events", "reserves"), for printed lines.</summary>
+    public string Unit { get; init; } = "events";
+
     public double EventsPerSecond => Events / Elapsed.TotalSeconds;
 
     public double EventsPerTransaction => Transactions > 0 ? (double)Events / Transactions : 0;
@@ -36,12 +39,13 @@ internal sealed record LoadRun(
         [.. CallLatenciesMs, .. other.CallLatenciesMs])
     {
         Transactions = Transactions + other.Transactions,
+        Unit = Unit,
     };
 
     public string Summary() =>
-        $"{Events:N0} events in {Elapsed.TotalSeconds:N1} s = {EventsPerSecond:N0} events/s " +
+        $"{Events:N0} {Unit} in {Elapsed.TotalSeconds:N1} s = {EventsPerSecond:N0} {Unit}/s " +
         $"(call median {CallMedianMs:N1} ms, p95 {CallP95Ms:N1} ms" +
-        (Transactions > 0 ? $", {EventsPerTransaction:N1} events per transaction" : "") +
+        (Transactions > 0 ? $", {EventsPerTransaction:N1} {Unit} per transaction" : "") +
         (Retries > 0 ? $", {Retries:N0} retries" : "") +
         (CutShort ? ", CUT SHORT by the time limit" : "") + ")";
 }

@@ -17,20 +17,21 @@ internal static class MarkdownReport
         ## How to read these
 
         These figures come from one run on one shared, noisy 2-core machine; another run can differ
-        by tens of percent. Trust the ratios measured inside one run (the ingest grain against plain
-        SQL on the same PostgreSQL a minute apart, the large tenant's invoice against the small
-        one's, query by query) far more than the absolute numbers, and compare absolute numbers only
-        between runs on the same machine with the same PostgreSQL settings. Throughput is events per
-        second of wall-clock time from a phase's first call to its last answer, and every answer
-        comes only after PostgreSQL has committed the events; PostgreSQL, the silo and the callers
-        share the same cores. A missed target is shown as missed: benchmarks inform, they never pass
-        or fail a build. Every phase starts after a `CHECKPOINT` and a warm-up, is bounded in events
-        and in time (a phase cut short by its time limit says so), and "events per transaction" is
+        by tens of percent. Trust the ratios measured inside one run (the ingest grain and the
+        install grains against plain SQL on the same PostgreSQL a minute apart, the large tenant's
+        invoice against the small one's, query by query) far more than the absolute numbers, and
+        compare absolute numbers only between runs on the same machine with the same PostgreSQL
+        settings. Throughput is events (or reserves) per second of wall-clock time from a phase's
+        first call to its last answer, and every answer comes only after PostgreSQL has committed
+        the events; PostgreSQL, the silo and the callers share the same cores. A missed target is
+        shown as missed: benchmarks inform, they never pass or fail a build. Every phase starts
+        after a `CHECKPOINT` and a warm-up, is bounded in events and in time (a phase cut short by
+        its time limit says so), and "events per transaction" (or reserves per transaction) is
         counted from PostgreSQL's transaction ids, so it shows how well concurrent calls were
         gathered into one commit.
         """;
 
-    public static string Render(RunInfo run, IngestFigures? ingest, InvoiceFigures? invoice)
+    public static string Render(RunInfo run, IngestFigures? ingest, LedgerFigures? ledger, InvoiceFigures? invoice)
     {
         var md = new StringBuilder();
         md.AppendLine("# Benchmarks");
@@ -42,6 +43,7 @@ internal static class MarkdownReport
         AppendRun(md, run);
         AppendBatch(md, ingest, invoice);
         AppendSingle(md, ingest);
+        AppendLedger(md, ledger, run.Server.PoolSize);
         AppendInvoice(md, invoice);
         return md.ToString();
     }
@@ -125,6 +127,139 @@ internal static class MarkdownReport
             $"{Verdict(ingest.SingleRatio / IngestFigures.SingleRatioTarget, 1, null)}.");
         md.AppendLine();
     }
+
+    private static void AppendLedger(StringBuilder md, LedgerFigures? ledger, int siloPool)
+    {
+        md.AppendLine("## Reserves: one hot account and many cold accounts against plain SQL");
+        md.AppendLine();
+        if (ledger is null)
+        {
+            md.AppendLine("Not run in this run (`--scenario all` or `ledger` runs it).");
+            md.AppendLine();
+            return;
+        }
+
+        var hot = ledger.Hot;
+        var cold = ledger.Cold;
+        md.AppendLine($"{hot.Grain.Run.Callers} concurrent callers, each reserving 1 credit per call and waiting for the answer, with a new " +
+            $"requestId every time and holds of {ReserveClient.TtlSeconds / 3600} hours (none expires during the run). The grain path calls " +
+            "`IInstallGrain.Reserve` on tier max installs (unlimited) through the silo's co-hosted client; every answer comes after the " +
+            "install grain's flush has committed it. The plain SQL path is DESIGN.md's design without grains, on the same PostgreSQL in the " +
+            "same run, on tables of its own (`bench_account`, `bench_hold`, created by the benchmark in its throwaway database, apart from " +
+            "the ledger tables): one connection per caller, and each reserve one prepared statement in its own transaction that updates " +
+            "the account row only if `reserved + 1 <= credit_limit` and then inserts the hold row, in one round trip: the cheapest plain " +
+            "SQL can be. The grain writes more per reserve: a hold row with its detail as JSON and a journal row with the answer as JSON, " +
+            "plus the account's state as JSON once per flush. Each workload ran in the order baseline, grain, grain, baseline, each half " +
+            "of the reserves; the figures are the sums of both halves.");
+        md.AppendLine();
+        md.AppendLine($"- **One hot account**: every caller reserves on the same account. An account holds at most " +
+            $"{Limits.MaxOpenHoldsPerAccount:N0} open holds (`Limits.MaxOpenHoldsPerAccount`, past it a reserve is refused with 429) and " +
+            $"these never expire, so both paths move on to a fresh account every {LedgerBenchmark.HotReservesPerAccount:N0} reserves: " +
+            "at any moment all callers hit one account.");
+        md.AppendLine($"- **Many cold accounts**: each reserve goes to a random one of {cold.Accounts:N0} accounts. A warm-up first " +
+            "reserved once on every account on both paths, so every install grain was active: activation is not measured.");
+        md.AppendLine();
+        md.AppendLine("| workload | path | reserves | seconds | reserves/s | reserves per transaction | call median ms | call p95 ms | " +
+            "CPU ms per 1,000 reserves: this process | CPU ms per 1,000 reserves: PostgreSQL | other work, cores |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var c in new[] { hot, cold })
+        {
+            foreach (var p in new[] { c.Grain, c.Sql })
+            {
+                var r = p.Run;
+                md.AppendLine($"| {c.Workload} | {r.Label}{(r.CutShort ? " (cut short)" : "")}{(r.Retries > 0 ? $" ({r.Retries:N0} retries)" : "")} | " +
+                    $"{r.Events:N0} | {r.Elapsed.TotalSeconds:N1} | **{r.EventsPerSecond:N0}** | {r.EventsPerTransaction:N1} | " +
+                    $"{r.CallMedianMs:N2} | {r.CallP95Ms:N2} | {Number(CpuUse.PerThousand(p.Cpu.Process, r.Events), "N0")} | " +
+                    $"{Number(CpuUse.PerThousand(p.Cpu.Postgres, r.Events), "N0")} | {Number(p.Cpu.OtherCores, "N2")} |");
+            }
+        }
+
+        md.AppendLine();
+        md.AppendLine($"Grain over plain SQL: **{hot.Ratio:N2}×** on one hot account, **{cold.Ratio:N2}×** on {cold.Accounts:N0} cold " +
+            "accounts. These two ratios, each measured on the same PostgreSQL within a few minutes, are the result. For context only: " +
+            $"DESIGN.md quotes about {LedgerFigures.DesignHotSql:N0} reserves/s for the plain SQL design on one hot account at 64 clients " +
+            $"and about {LedgerFigures.DesignColdSql:N0}/s over many accounts, measured on machines like this one at another time under " +
+            $"another load; in this run plain SQL made {hot.Sql.Run.EventsPerSecond:N0}/s and {cold.Sql.Run.EventsPerSecond:N0}/s.");
+        md.AppendLine();
+
+        md.AppendLine("Where the grain path's time goes, from the ledger's own flush metrics (`metering.ledger.flush.*`) during the grain " +
+            $"phases. A flush is timed from asking the silo's Npgsql pool ({siloPool} connections) for a connection to the commit, so it " +
+            "includes waiting for a free connection. \"Flushes in " +
+            "progress\" is the flushes' summed time over the phases' wall time (Little's law); \"callers' time in their own flush\" is the " +
+            "share of the reserves' call time spent in the flush that carried them. The rest is waiting for the flush before it (a batch " +
+            "fills while the previous one commits), the grain calls (every reserve also calls the tier-quotas grain), the decision and " +
+            "the scheduler. CPU is from `/proc`: this process is the silo and the callers (the grain path) or the callers and Npgsql " +
+            "(plain SQL); \"other work\" is what the rest of the machine used meanwhile.");
+        md.AppendLine();
+        md.AppendLine("| workload | flushes | reserves per flush | flush median ms | flush p95 ms | flushes in progress | callers' time in their own flush |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var c in new[] { hot, cold })
+        {
+            if (c.Grain.Flushes is { } f)
+            {
+                md.AppendLine($"| {c.Workload} | {f.Flushes:N0} | {f.OperationsPerFlush:N1} | {f.MedianMs:N2} | {f.P95Ms:N2} | " +
+                    $"{f.MeanInProgress(c.Grain.Run.Elapsed):N1} | {f.ShareOfCallTime(c.Grain.Run):P0} |");
+            }
+        }
+
+        md.AppendLine();
+        md.AppendLine(LedgerReading(hot, cold, siloPool));
+        md.AppendLine();
+    }
+
+    /// <summary>What the figures say, in words chosen by the figures.</summary>
+    private static string LedgerReading(LedgerComparison hot, LedgerComparison cold, int siloPool)
+    {
+        var words = new StringBuilder();
+        words.Append(hot.Ratio >= 1.1
+            ? $"On the hot account group commit wins: the grain carried {hot.Grain.Run.EventsPerTransaction:N0} reserves per transaction " +
+              $"where plain SQL commits each one under the account's row lock, {hot.Ratio:N2}× the throughput."
+            : $"On the hot account the grain did not win ({hot.Ratio:N2}×) although it carried {hot.Grain.Run.EventsPerTransaction:N0} " +
+              "reserves per transaction.");
+        if (hot.Grain.Flushes is { } hf && hf.MeanInProgress(hot.Grain.Run.Elapsed) >= 0.8)
+        {
+            words.Append($" The hot account had a flush running {Math.Min(1, hf.MeanInProgress(hot.Grain.Run.Elapsed)):P0} of the time, " +
+                "so its throughput is its batch over its flush time: with closed-loop callers, some wait in the running flush while " +
+                "the others fill the next batch.");
+        }
+
+        string coldPosition = cold.Ratio switch
+        {
+            < 0.9 => "below",
+            <= 1.1 => "about level with",
+            _ => "above",
+        };
+        words.Append(" Each account grain flushes its own batches (there is no shared per-silo flush across accounts yet, see DESIGN.md), " +
+            $"so on cold accounts a transaction carried {cold.Grain.Run.EventsPerTransaction:N2} reserves and the grain path is " +
+            $"{coldPosition} plain SQL ({cold.Ratio:N2}×).");
+        if (cold.Grain.Flushes is { } cf && cf.MeanInProgress(cold.Grain.Run.Elapsed) > 0.9 * siloPool)
+        {
+            words.Append($" The cold reserves spent {cf.ShareOfCallTime(cold.Grain.Run):P0} of their time in their flush, with " +
+                $"{cf.MeanInProgress(cold.Grain.Run.Elapsed):N0} flushes in progress on average for the pool's {siloPool} connections: " +
+                "one transaction per reserve queues for connections and commits.");
+        }
+
+        int cores = Environment.ProcessorCount;
+        if (Total(cold.Grain) is { } grainCpu && Total(cold.Sql) is { } sqlCpu)
+        {
+            words.Append($" Per 1,000 cold reserves the grain path used {grainCpu:N0} ms of CPU (this process " +
+                $"{Number(CpuUse.PerThousand(cold.Grain.Cpu.Process, cold.Grain.Run.Events), "N0")}, PostgreSQL " +
+                $"{Number(CpuUse.PerThousand(cold.Grain.Cpu.Postgres, cold.Grain.Run.Events), "N0")}) and plain SQL {sqlCpu:N0} ms " +
+                $"(this process {Number(CpuUse.PerThousand(cold.Sql.Cpu.Process, cold.Sql.Run.Events), "N0")}, PostgreSQL " +
+                $"{Number(CpuUse.PerThousand(cold.Sql.Cpu.Postgres, cold.Sql.Run.Events), "N0")}); on {cores} cores that alone caps them near " +
+                $"{cores * 1_000_000 / grainCpu:N0} and {cores * 1_000_000 / sqlCpu:N0} reserves/s.");
+        }
+
+        return words.ToString();
+    }
+
+    /// <summary>CPU ms per 1,000 reserves of this process and PostgreSQL together, if both are known.</summary>
+    private static double? Total(LedgerPath path) =>
+        CpuUse.PerThousand(path.Cpu.Process, path.Run.Events) is { } process && CpuUse.PerThousand(path.Cpu.Postgres, path.Run.Events) is { } pg
+            ? process + pg
+            : null;
+
+    private static string Number(double? value, string format) => value is { } v ? v.ToString(format) : "n/a";
 
     private static void AppendInvoice(StringBuilder md, InvoiceFigures? invoice)
     {

@@ -6,4 +6,5 @@ internal enum Scenario
     All,
     Ingest,
     Invoice,
+    Ledger,
 }
