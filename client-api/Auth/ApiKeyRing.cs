@@ -25,7 +25,15 @@ internal sealed class ApiKeyRing
             byte[] hash;
             if (section["Sha256"] is { Length: > 0 } hex)
             {
-                hash = Convert.FromHexString(hex.Trim());
+                try
+                {
+                    hash = Convert.FromHexString(hex.Trim());
+                }
+                catch (FormatException)
+                {
+                    hash = [];
+                }
+
                 if (hash.Length != 32)
                 {
                     throw new InvalidOperationException($"Metering:ApiKeys:{name}:Sha256 must be 64 hex digits");
