@@ -1,6 +1,5 @@
 using Metering.ClientApi.Auth;
 using Metering.ClientApi.Json;
-using Metering.ClientApi.Problems;
 using Metering.GrainInterfaces.Common;
 using Metering.GrainInterfaces.Installs;
 
@@ -70,41 +69,19 @@ internal static class InstallEndpoints
         return Answers.From(result.Outcome, result.Receipt, result.Errors);
     }
 
-    private static async Task<IResult> Release(HttpContext http, string installId, string requestId, ApiKeyRing keys, IGrainFactory grains)
-    {
-        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, "installId", installId, requestId, emptyIsObject: true);
-        if (problem is not null)
+    private static Task<IResult> Release(HttpContext http, string installId, string requestId, ApiKeyRing keys, IGrainFactory grains) =>
+        LifecycleRoutes.ReleaseAsync(http, keys, "installId", installId, requestId, async () =>
         {
-            return problem;
-        }
+            var result = await grains.GetGrain<IInstallGrain>(installId).Release(requestId);
+            return (result.Outcome, result.Receipt, result.Errors);
+        });
 
-        using var body = fields!;
-        if (RequestGate.Close(body) is { } invalid)
+    private static Task<IResult> GetReservation(HttpContext http, string installId, string requestId, ApiKeyRing keys, IGrainFactory grains) =>
+        LifecycleRoutes.GetReservationAsync(http, keys, "installId", installId, requestId, async () =>
         {
-            return invalid;
-        }
-
-        var result = await grains.GetGrain<IInstallGrain>(installId).Release(requestId);
-        return Answers.From(result.Outcome, result.Receipt, result.Errors);
-    }
-
-    private static async Task<IResult> GetReservation(HttpContext http, string installId, string requestId, ApiKeyRing keys, IGrainFactory grains)
-    {
-        if (Access.Check(http, keys, Scope.Relay, "installId", installId) is { } denied)
-        {
-            return denied;
-        }
-
-        if (!Identifier.IsValid(requestId))
-        {
-            return ApiProblems.Invalid("requestId", Identifier.Rule);
-        }
-
-        var result = await grains.GetGrain<IInstallGrain>(installId).GetReservation(requestId);
-        return result.Outcome == Outcome.NotFound
-            ? ApiProblems.NotFound($"no reservation '{requestId}' on install '{installId}'")
-            : Answers.From(result.Outcome, result.Reservation, result.Errors);
-    }
+            var result = await grains.GetGrain<IInstallGrain>(installId).GetReservation(requestId);
+            return (result.Outcome, result.Reservation, result.Errors);
+        });
 
     private static async Task<IResult> GetInstall(HttpContext http, string installId, ApiKeyRing keys, IGrainFactory grains)
     {

@@ -120,23 +120,12 @@ internal static class PoolEndpoints
         return Answers.From(result.Outcome, result.Receipt, result.Errors);
     }
 
-    private static async Task<IResult> Release(HttpContext http, string poolId, string requestId, ApiKeyRing keys, IGrainFactory grains)
-    {
-        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, KeyField, poolId, requestId, emptyIsObject: true);
-        if (problem is not null)
+    private static Task<IResult> Release(HttpContext http, string poolId, string requestId, ApiKeyRing keys, IGrainFactory grains) =>
+        LifecycleRoutes.ReleaseAsync(http, keys, KeyField, poolId, requestId, async () =>
         {
-            return problem;
-        }
-
-        using var body = fields!;
-        if (RequestGate.Close(body) is { } invalid)
-        {
-            return invalid;
-        }
-
-        var result = await Pool(grains, poolId).Release(requestId);
-        return Answers.From(result.Outcome, result.Receipt, result.Errors);
-    }
+            var result = await Pool(grains, poolId).Release(requestId);
+            return (result.Outcome, result.Receipt, result.Errors);
+        });
 
     private static async Task<IResult> FreeUsage(HttpContext http, string poolId, ApiKeyRing keys, IGrainFactory grains)
     {
@@ -164,23 +153,12 @@ internal static class PoolEndpoints
         return Answers.From(result.Outcome, result.Record is null ? null : PoolUsageJson.From(result.Record), result.Errors);
     }
 
-    private static async Task<IResult> GetReservation(HttpContext http, string poolId, string requestId, ApiKeyRing keys, IGrainFactory grains)
-    {
-        if (Access.Check(http, keys, Scope.Relay, KeyField, poolId) is { } denied)
+    private static Task<IResult> GetReservation(HttpContext http, string poolId, string requestId, ApiKeyRing keys, IGrainFactory grains) =>
+        LifecycleRoutes.GetReservationAsync(http, keys, KeyField, poolId, requestId, async () =>
         {
-            return denied;
-        }
-
-        if (!Identifier.IsValid(requestId))
-        {
-            return ApiProblems.Invalid("requestId", Identifier.Rule);
-        }
-
-        var result = await Pool(grains, poolId).GetReservation(requestId);
-        return result.Outcome == Outcome.NotFound
-            ? ApiProblems.NotFound($"no reservation '{requestId}' on pool '{poolId}'")
-            : Answers.From(result.Outcome, result.Reservation, result.Errors);
-    }
+            var result = await Pool(grains, poolId).GetReservation(requestId);
+            return (result.Outcome, result.Reservation, result.Errors);
+        });
 
     private static async Task<IResult> GetPool(HttpContext http, string poolId, ApiKeyRing keys, IGrainFactory grains)
     {

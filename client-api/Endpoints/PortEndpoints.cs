@@ -106,23 +106,12 @@ internal static class PortEndpoints
         return Answers.From(result.Outcome, result.Receipt, result.Errors);
     }
 
-    private static async Task<IResult> Release(HttpContext http, string portId, string requestId, ApiKeyRing keys, IGrainFactory grains)
-    {
-        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, KeyField, portId, requestId, emptyIsObject: true);
-        if (problem is not null)
+    private static Task<IResult> Release(HttpContext http, string portId, string requestId, ApiKeyRing keys, IGrainFactory grains) =>
+        LifecycleRoutes.ReleaseAsync(http, keys, KeyField, portId, requestId, async () =>
         {
-            return problem;
-        }
-
-        using var body = fields!;
-        if (RequestGate.Close(body) is { } invalid)
-        {
-            return invalid;
-        }
-
-        var result = await Port(grains, portId).Release(requestId);
-        return Answers.From(result.Outcome, result.Receipt, result.Errors);
-    }
+            var result = await Port(grains, portId).Release(requestId);
+            return (result.Outcome, result.Receipt, result.Errors);
+        });
 
     private static async Task<IResult> RecordUsage(HttpContext http, string portId, ApiKeyRing keys, IGrainFactory grains)
     {
@@ -145,23 +134,12 @@ internal static class PortEndpoints
         return Answers.From(result.Outcome, result.Receipt, result.Errors);
     }
 
-    private static async Task<IResult> GetReservation(HttpContext http, string portId, string requestId, ApiKeyRing keys, IGrainFactory grains)
-    {
-        if (Access.Check(http, keys, Scope.Relay, KeyField, portId) is { } denied)
+    private static Task<IResult> GetReservation(HttpContext http, string portId, string requestId, ApiKeyRing keys, IGrainFactory grains) =>
+        LifecycleRoutes.GetReservationAsync(http, keys, KeyField, portId, requestId, async () =>
         {
-            return denied;
-        }
-
-        if (!Identifier.IsValid(requestId))
-        {
-            return ApiProblems.Invalid("requestId", Identifier.Rule);
-        }
-
-        var result = await Port(grains, portId).GetReservation(requestId);
-        return result.Outcome == Outcome.NotFound
-            ? ApiProblems.NotFound($"no reservation '{requestId}' on port '{portId}'")
-            : Answers.From(result.Outcome, result.Reservation, result.Errors);
-    }
+            var result = await Port(grains, portId).GetReservation(requestId);
+            return (result.Outcome, result.Reservation, result.Errors);
+        });
 
     private static async Task<IResult> GetUsage(HttpContext http, string portId, ApiKeyRing keys, IGrainFactory grains)
     {
