@@ -276,6 +276,29 @@ public sealed class PortGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task CommitAndRelease_Replays_GiveTheFirstAnswer_AndCountOnce()
+    {
+        var port = NewPort(out _);
+        await port.Reserve(new PortReserveRequest("c", 5, "chat"));
+        await port.Reserve(new PortReserveRequest("r", 5, "chat"));
+
+        var commit = await port.Commit(new PortCommitRequest("c", 3, 4, "p", "m"));
+        ClusterFixture.Clock.Advance(TimeSpan.FromSeconds(1));
+        var commitAgain = await port.Commit(new PortCommitRequest("c", 3, 4, "p", "m", Feature: "chat")); // same effective body
+        var commitOther = await port.Commit(new PortCommitRequest("c", 3, 5, "p", "m"));
+        var release = await port.Release("r");
+        var releaseAgain = await port.Release("r");
+
+        Assert.Equal(Outcome.Replayed, commitAgain.Outcome);
+        Assert.Equal(commit.Receipt, commitAgain.Receipt);
+        Assert.Equal(Outcome.RequestIdConflict, commitOther.Outcome);
+        Assert.Equal(Outcome.Replayed, releaseAgain.Outcome);
+        Assert.Equal(release.Receipt, releaseAgain.Receipt);
+        Assert.Equal(7, await Used(port));
+        Assert.Equal([new PortFeatureUsage("chat", 7, 1)], (await port.GetBreakdown()).Items);
+    }
+
+    [Fact]
     public async Task ReleaseAndCommit_FollowTheLifecycle()
     {
         var port = NewPort(out _);

@@ -112,6 +112,24 @@ public sealed class PoolHttpTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Equal(1500, pool.Body.GetProperty("limitMicros").GetInt64());
     }
 
+    [Theory]
+    [InlineData("""{"grantId":"g1","micros":-1}""", "micros")]
+    [InlineData("""{"grantId":"g1","micros":"5"}""", "micros")]
+    [InlineData("""{"grantId":"g 1","micros":5}""", "grantId")]
+    [InlineData("""{"micros":5}""", "grantId")]
+    [InlineData("""{"grantId":"g1","micros":5,"note":"a\u0000b"}""", "note")]
+    public async Task Grant_Invalid_Is400AndKeepsTheLimit(string json, string field)
+    {
+        var (status, body, _) = await Http.Send(HttpMethod.Post, $"/v1/admin/pools/{_pool}/grants", Admin, json);
+        var pool = await Http.Send(HttpMethod.Get, Base, Relay);
+        var retry = await Http.Send(HttpMethod.Post, $"/v1/admin/pools/{_pool}/grants", Admin, """{"grantId":"g1","micros":5}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.True(body.GetProperty("errors").TryGetProperty(field, out _), body.GetRawText());
+        Assert.Equal(1000, pool.Body.GetProperty("limitMicros").GetInt64());
+        Assert.Equal(HttpStatusCode.Created, retry.Status); // the refused grant left no trace of its key
+    }
+
     [Fact]
     public async Task FreeUsage_201AuditedNotDebited_200OnReplay()
     {
@@ -227,6 +245,7 @@ public sealed class PoolHttpTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, relayAdmin.Status);
         Assert.Equal(HttpStatusCode.Forbidden, prefix.Status);
         Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
+        Assert.Contains("'nope'", unknown.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal("not_found", unknownView.Body.Code());
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.Status);
     }
