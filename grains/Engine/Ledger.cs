@@ -23,6 +23,7 @@ internal sealed class Ledger<TAccount, TDetail>
     private readonly Dictionary<string, Hold<TDetail>> _open = new(StringComparer.Ordinal);
     private readonly SortedSet<(DateTimeOffset ExpiresAt, string RequestId)> _expiry = [];
     private readonly Dictionary<string, long> _reservedByTag = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _openByTag = new(StringComparer.Ordinal);
     private readonly BoundedCache<string, Hold<TDetail>> _closed = new(Limits.MaxRememberedOutcomes);
     private readonly BoundedCache<(string Key, string Operation), Remembered> _journal = new(Limits.MaxRememberedOutcomes);
     private readonly Queue<PendingBatch<TAccount>> _sealed = new();
@@ -78,6 +79,9 @@ internal sealed class Ledger<TAccount, TDetail>
         bool counted = _open.ContainsKey(hold.RequestId) && (tag is null || hold.Tag == tag);
         return counted ? total - hold.Amount : total;
     }
+
+    /// <summary>The tags of the open holds (features of a port's holds), each once.</summary>
+    public IReadOnlyCollection<string> OpenTags => _openByTag.Keys;
 
     /// <summary>The open holds, for reads that need more than the totals.</summary>
     public IEnumerable<Hold<TDetail>> OpenHoldsSnapshot => _open.Values;
@@ -375,6 +379,7 @@ internal sealed class Ledger<TAccount, TDetail>
             _expiry.Add((hold.ExpiresAt, hold.RequestId));
             Reserved += hold.Amount;
             _reservedByTag[hold.Tag] = ReservedFor(hold.Tag) + hold.Amount;
+            _openByTag[hold.Tag] = _openByTag.GetValueOrDefault(hold.Tag) + 1;
         }
         else
         {
@@ -387,6 +392,16 @@ internal sealed class Ledger<TAccount, TDetail>
         _open.Remove(open.RequestId);
         _expiry.Remove((open.ExpiresAt, open.RequestId));
         Reserved -= open.Amount;
+        int holdsLeft = _openByTag[open.Tag] - 1;
+        if (holdsLeft == 0)
+        {
+            _openByTag.Remove(open.Tag);
+        }
+        else
+        {
+            _openByTag[open.Tag] = holdsLeft;
+        }
+
         long left = ReservedFor(open.Tag) - open.Amount;
         if (left == 0)
         {
@@ -413,6 +428,7 @@ internal sealed class Ledger<TAccount, TDetail>
         }
 
         Invariant.Require(sum == Reserved, $"reserved total {Reserved} differs from the sum of open holds {sum}");
+        Invariant.Require(_openByTag.Values.Sum() == _open.Count, "open holds by tag differ from the open holds");
         foreach (var (tag, total) in byTag)
         {
             Invariant.Require(ReservedFor(tag) == total, $"reserved for {tag} differs from its holds");

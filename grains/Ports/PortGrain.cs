@@ -60,6 +60,15 @@ internal sealed class PortGrain(LedgerStore store, LedgerClock clock, ILogger<Po
         return book;
     }
 
+    /// <summary>
+    /// True when <paramref name="feature"/> may be used: it has usage in the kept window or an
+    /// open hold, or the features of both together are fewer than <see cref="Limits.MaxFeaturesPerPort"/>.
+    /// Open holds count, so no sequence of reserves and commits can pass the bound.
+    /// </summary>
+    private static bool FeatureAdmitted(Ledger<PortAccount, PortHoldDetail> ledger, PortUsageBook book, string feature) =>
+        book.Knows(feature) || ledger.OpenTags.Contains(feature)
+        || book.Features + ledger.OpenTags.Count(tag => !book.Knows(tag)) < Limits.MaxFeaturesPerPort;
+
     private static DateOnly PeriodStart(PortAccount account, DateTimeOffset now) => UtcCalendar.PeriodStart(account.Budget.Period, now);
 
     private async Task<PortBudgetResult> GetBudgetAsync()
@@ -127,7 +136,7 @@ internal sealed class PortGrain(LedgerStore store, LedgerClock clock, ILogger<Po
         }
 
         var book = Book(ledger, now);
-        var early = check.Refusal ?? (book.Knows(request.Feature) || book.Features < Limits.MaxFeaturesPerPort ? null : Outcome.TooManyFeatures);
+        var early = check.Refusal ?? (FeatureAdmitted(ledger, book, request.Feature) ? null : Outcome.TooManyFeatures);
         if (early is { } refusal)
         {
             await ledger.WhenDurable();
@@ -164,9 +173,15 @@ internal sealed class PortGrain(LedgerStore store, LedgerClock clock, ILogger<Po
             hold => RequestHash.Of(request.InputTokens, request.OutputTokens, request.Provider, request.Model, FeatureOf(hold), request.UserId),
             (ledger, hold, late, now) =>
             {
-                // Never refused for the feature bound: the call ran, and its hold was admitted
-                // under the bound already (a feature changed at commit may pass it by one).
+                // The hold's own feature was admitted at reserve (and counted since); naming
+                // another feature is admitted like a reserve's. Past the bound the relay can
+                // commit again under the reservation's feature.
                 var book = Book(ledger, now);
+                if (FeatureOf(hold) != hold.Detail.Feature && !FeatureAdmitted(ledger, book, FeatureOf(hold)))
+                {
+                    return CommitPlan<PortAccount, PortHoldDetail, PortCallReceipt>.Refuse(Outcome.TooManyFeatures);
+                }
+
                 if (!PortRules.UsageFits(book, request.InputTokens + request.OutputTokens))
                 {
                     return CommitPlan<PortAccount, PortHoldDetail, PortCallReceipt>.Refuse(PortRules.UsageTooLarge());
@@ -203,7 +218,7 @@ internal sealed class PortGrain(LedgerStore store, LedgerClock clock, ILogger<Po
 
         ledger.Sweep(now);
         var book = Book(ledger, now);
-        if (!book.Knows(request.Feature) && book.Features >= Limits.MaxFeaturesPerPort)
+        if (!FeatureAdmitted(ledger, book, request.Feature))
         {
             await ledger.WhenDurable();
             return new PortUsageResult(Outcome.TooManyFeatures);
@@ -211,6 +226,7 @@ internal sealed class PortGrain(LedgerStore store, LedgerClock clock, ILogger<Po
 
         if (!PortRules.UsageFits(book, request.InputTokens + request.OutputTokens))
         {
+            await ledger.WhenDurable();
             return new PortUsageResult(Outcome.InvalidRequest, Errors: PortRules.UsageTooLarge());
         }
 

@@ -254,25 +254,31 @@ public sealed class PortGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task FeatureBound_RefusesNewFeaturesInUsage_NeverACommit()
+    public async Task FeatureBound_CountsUsageAndOpenHolds_AndNoCommitCanPassIt()
     {
         var port = NewPort(out _);
-        await port.Reserve(new PortReserveRequest("held", 1, "f0"));
-        foreach (var chunk in Enumerable.Range(0, Limits.MaxFeaturesPerPort).Chunk(200))
+        foreach (var chunk in Enumerable.Range(0, Limits.MaxFeaturesPerPort - 1).Chunk(200))
         {
             await Task.WhenAll(chunk.Select(i => Use(port, $"u{i}", 2, $"f{i}")));
         }
 
+        var lastPlace = await port.Reserve(new PortReserveRequest("held", 1, "held-feature")); // the 1,000th, by a hold
         var newUsage = await port.RecordUsage(new PortUsageRequest("extra", 1, 1, "p", "m", "brand-new"));
         var newReserve = await port.Reserve(new PortReserveRequest("r2", 1, "brand-new"));
         var knownReserve = await port.Reserve(new PortReserveRequest("r3", 1, "f7"));
         var commitElsewhere = await port.Commit(new PortCommitRequest("held", 1, 1, "p", "m", Feature: "also-new"));
+        var commitAsReserved = await port.Commit(new PortCommitRequest("held", 1, 1, "p", "m"));
+        var commitKnownElsewhere = await port.Commit(new PortCommitRequest("r3", 1, 1, "p", "m", Feature: "f8"));
 
+        Assert.Equal(Outcome.Created, lastPlace.Outcome);
         Assert.Equal(Outcome.TooManyFeatures, newUsage.Outcome);
         Assert.Equal(Outcome.TooManyFeatures, newReserve.Outcome);
         Assert.Equal(Outcome.Created, knownReserve.Outcome);
-        Assert.Equal(Outcome.Ok, commitElsewhere.Outcome); // the call ran: its cost is recorded
-        Assert.Equal(Limits.MaxFeaturesPerPort * 2L + 2, await Used(port));
+        Assert.Equal(Outcome.TooManyFeatures, commitElsewhere.Outcome); // nothing recorded: commit again under the reservation's feature
+        Assert.Equal(Outcome.Ok, commitAsReserved.Outcome);
+        Assert.Equal(Outcome.Ok, commitKnownElsewhere.Outcome);
+        Assert.Equal((Limits.MaxFeaturesPerPort - 1) * 2L + 4, await Used(port));
+        Assert.Equal(Limits.MaxFeaturesPerPort, (await port.GetBreakdown()).Items.Count);
     }
 
     [Fact]
