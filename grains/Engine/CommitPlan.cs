@@ -3,12 +3,13 @@ using Metering.GrainInterfaces.Common;
 namespace Metering.Grains.Engine;
 
 /// <summary>
-/// What an account kind decides for a commit in its synchronous step: refuse it as invalid
-/// (nothing changes), or the account after it, the receipt, the amount recorded on the hold, the
+/// What an account kind decides for a commit in its synchronous step: refuse it (invalid, or a
+/// bound; nothing changes), or the account after it, the receipt, the amount recorded on the hold, the
 /// hold's detail after it, a row of the kind's own to write with it, and what to apply to the
 /// kind's side state once the change is staged.
 /// </summary>
 internal sealed record CommitPlan<TAccount, TDetail, TReceipt>(
+    Outcome? Refusal,
     ValidationErrors? Invalid,
     TAccount? Account,
     TReceipt? Receipt,
@@ -19,9 +20,11 @@ internal sealed record CommitPlan<TAccount, TDetail, TReceipt>(
     where TAccount : class
     where TReceipt : class
 {
-    public static CommitPlan<TAccount, TDetail, TReceipt> Refuse(ValidationErrors errors) => new(errors, null, null, 0);
+    public static CommitPlan<TAccount, TDetail, TReceipt> Refuse(ValidationErrors errors) => new(Outcome.InvalidRequest, errors, null, null, 0);
+
+    public static CommitPlan<TAccount, TDetail, TReceipt> Refuse(Outcome outcome) => new(outcome, null, null, null, 0);
 
     public static CommitPlan<TAccount, TDetail, TReceipt> Apply(
         TAccount account, TReceipt receipt, long committedAmount, TDetail? detail = default, object? extra = null, Action? afterStage = null) =>
-        new(null, account, receipt, committedAmount, detail, extra, afterStage);
+        new(null, null, account, receipt, committedAmount, detail, extra, afterStage);
 }

@@ -240,9 +240,11 @@ internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store
 
         bool late = hold.ExpiresAt <= now;
         var decided = plan(ledger, hold, late, now);
-        if (decided.Invalid is { } invalid)
+        if (decided.Refusal is { } refused)
         {
-            return (Outcome.InvalidRequest, null, invalid);
+            // Decided on staged changes too: answer once they are durable.
+            await ledger.WhenDurable();
+            return (refused, null, decided.Invalid);
         }
 
         if (!ledger.CanStage)

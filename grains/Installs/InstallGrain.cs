@@ -99,14 +99,14 @@ internal sealed class InstallGrain(LedgerStore store, LedgerClock clock, ILogger
             {
                 var backend = request.Backend ?? hold.Detail.Backend;
                 long credits = request.Credits ?? hold.Amount;
-                if (!InstallRules.ConsumeFits(ledger.Account, credits))
+                var account = InstallRules.InMonth(ledger.Account, UtcCalendar.MonthKey(now));
+                if (!InstallRules.ConsumeFits(account, credits))
                 {
                     var tooMuch = new ValidationErrors();
                     tooMuch.Add("credits", $"would take the install's counters past {InstallRules.MaxCounter}");
                     return CommitPlan<InstallAccount, InstallHoldDetail, InstallCommitReceipt>.Refuse(tooMuch);
                 }
 
-                var account = InstallRules.InMonth(ledger.Account, UtcCalendar.MonthKey(now));
                 var quota = quotas.For(account.Tier);
                 account = InstallRules.Consume(account, quota, backend, credits) with { LastActiveAt = now };
 

@@ -99,6 +99,7 @@ internal sealed class PoolGrain(LedgerStore store, LedgerClock clock, ILogger<Po
         {
             var tooMuch = new ValidationErrors();
             tooMuch.Add("micros", $"would raise the limit past {PoolRules.MaxLimitMicros}");
+            await ledger.WhenDurable();
             return new PoolGrantResult(Outcome.InvalidRequest, Errors: tooMuch);
         }
 
