@@ -32,7 +32,7 @@ public sealed record UsageEvent(
             errors.Add("customerCharge", $"must have at most {Limits.MaxChargeIntegerDigits} integer and {Limits.MaxChargeFractionDigits} fractional digits");
         }
 
-        if (OccurredAt.Year is < 1970 or > 9999)
+        if (OccurredAt.UtcDateTime.Year is < 1970 or > 9998)
         {
             errors.Add("occurredAt", "must be a time from 1970 on");
         }

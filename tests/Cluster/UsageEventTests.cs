@@ -233,6 +233,18 @@ public sealed class UsageEventTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task OccurredAt_IsJudgedInUtc()
+    {
+        string tenant = NewTenant();
+        var before1970 = new DateTimeOffset(1970, 1, 1, 1, 0, 0, TimeSpan.FromHours(2)); // 1969-12-31T23:00Z
+
+        var result = await Ingestor.Ingest([Event(tenant, "old", 1m, at: before1970)]);
+
+        Assert.Equal(EventResult.Invalid, Assert.Single(result.Events).Result);
+        Assert.Contains("occurredAt", result.Events[0].Errors!.Fields.Keys);
+    }
+
+    [Fact]
     public async Task Ingest_OutOfBounds_IsInvalid()
     {
         var none = await Ingestor.Ingest([]);
