@@ -27,7 +27,7 @@ public static class MeteringSiloExtensions
             // The ledger sends a handful of statements thousands of times a second: let Npgsql
             // prepare them on each connection instead of having PostgreSQL parse and plan every
             // flush again. An explicit setting in the connection string wins.
-            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            if (!SetsMaxAutoPrepare(connectionString))
             {
                 builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
             }
@@ -42,5 +42,12 @@ public static class MeteringSiloExtensions
             options.ConnectionString = connectionString;
         });
         return silo;
+    }
+
+    /// <summary>True when the connection string sets Max Auto Prepare itself (0 included: then it is off).</summary>
+    internal static bool SetsMaxAutoPrepare(string connectionString)
+    {
+        var raw = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return raw.Keys.Cast<string>().Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase));
     }
 }
