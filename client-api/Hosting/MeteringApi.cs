@@ -23,6 +23,10 @@ public static class MeteringApi
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 2 * Limits.MaxBatchBodyBytes);
         var keys = ApiKeyRing.FromConfiguration(builder.Configuration);
         builder.Services.AddSingleton(keys);
+        // The OpenAPI document describes types with these options: make enums the camelCase
+        // strings the API writes (answers themselves use ApiJson.Options).
+        builder.Services.ConfigureHttpJsonOptions(o =>
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         builder.Services.AddOpenApi();
         var telemetry = builder.Services.AddOpenTelemetry();
         // Traces (HTTP → grain call → SQL) are exported only where a collector is configured.

@@ -284,5 +284,7 @@ public sealed class InstallHttpTests(ClusterFixture fixture) : IAsyncLifetime
         Assert.Contains("# TYPE", metrics, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, openapi.Status);
         Assert.True(openapi.Body.GetProperty("paths").TryGetProperty("/v1/installs/{installId}/reservations", out _));
+        Assert.Contains("\"hardware\"", openapi.Body.GetRawText(), StringComparison.Ordinal); // enums as the strings the API writes
+
     }
 }
