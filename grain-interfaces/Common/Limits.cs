@@ -66,6 +66,13 @@ public static class Limits
     /// retries right after a failover are answered from memory.</summary>
     public const int JournalEntriesLoadedAtActivation = 2_000;
 
+    /// <summary>
+    /// Most keys one journal lookup (one query) asks PostgreSQL for at once, when an account's
+    /// memory no longer knows every key it has journaled: as many as one flush writes, so a hot
+    /// account's reads keep pace with its writes in round trips.
+    /// </summary>
+    public const int MaxJournalLookupBatch = MaxFlushBatch;
+
     /// <summary>Longest label (a pool's usage type, a model name), in characters.</summary>
     public const int MaxLabelLength = 128;
 

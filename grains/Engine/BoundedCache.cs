@@ -12,6 +12,9 @@ internal sealed class BoundedCache<TKey, TValue>(int capacity) where TKey : notn
 
     public int Count => _items.Count;
 
+    /// <summary>True once an entry was forgotten for lack of room: the cache no longer holds everything it was given.</summary>
+    public bool HasEvicted { get; private set; }
+
     public bool TryGet(TKey key, out TValue value) => _items.TryGetValue(key, out value!);
 
     public void Set(TKey key, TValue value)
@@ -25,6 +28,7 @@ internal sealed class BoundedCache<TKey, TValue>(int capacity) where TKey : notn
         while (_items.Count > capacity && _order.TryDequeue(out TKey? oldest))
         {
             _items.Remove(oldest);
+            HasEvicted = true;
         }
     }
 }

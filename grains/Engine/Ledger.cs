@@ -26,11 +26,18 @@ internal sealed class Ledger<TAccount, TDetail>
     private readonly Dictionary<string, int> _openByTag = new(StringComparer.Ordinal);
     private readonly BoundedCache<string, Hold<TDetail>> _closed = new(Limits.MaxRememberedOutcomes);
     private readonly BoundedCache<(string Key, string Operation), Remembered> _journal = new(Limits.MaxRememberedOutcomes);
+    private readonly JournalLookups _lookups;
     private readonly Queue<PendingBatch<TAccount>> _sealed = new();
     private PendingBatch<TAccount>? _filling;
     private PendingBatch<TAccount>? _flushing;
     private int _pendingOperations;
     private Task? _flushLoop;
+
+    // True while memory holds every journal entry of this account that PostgreSQL holds (as of
+    // the load, plus what this ledger staged since): then a key memory does not know is new, and
+    // no lookup is needed. Cleared when the load was cut at its bound; the cache's own eviction
+    // flag covers what is forgotten later.
+    private bool _journalLoadedWhole;
 
     private Ledger(LedgerStore store, LedgerKind<TAccount, TDetail> kind, string accountId, TAccount account, long version)
     {
@@ -39,6 +46,7 @@ internal sealed class Ledger<TAccount, TDetail>
         AccountId = accountId;
         Account = account;
         Version = version;
+        _lookups = new JournalLookups(store, kind.Name, accountId);
     }
 
     /// <summary>Raised once when the ledger dies, with the reason; the grain reloads or deactivates.</summary>
@@ -103,6 +111,7 @@ internal sealed class Ledger<TAccount, TDetail>
         }
 
         var journal = await store.LoadRecentJournalAsync(kind.Name, accountId, Limits.JournalEntriesLoadedAtActivation);
+        ledger._journalLoadedWhole = journal.Count < Limits.JournalEntriesLoadedAtActivation;
         foreach (var (key, operation) in knownReplays)
         {
             if (await store.FindJournalAsync(kind.Name, accountId, key, operation) is { } entry)
@@ -170,7 +179,17 @@ internal sealed class Ledger<TAccount, TDetail>
         return hold;
     }
 
-    /// <summary>Looks a journal entry up in memory, then in PostgreSQL (cached when found).</summary>
+    /// <summary>
+    /// True when memory knows every key this account has journaled, so a key it does not know
+    /// was never used: the account's whole journal fit in the load, and nothing was forgotten since.
+    /// </summary>
+    public bool KnowsEveryKey => _journalLoadedWhole && !_journal.HasEvicted;
+
+    /// <summary>
+    /// Looks a journal entry up in memory, then (unless memory knows every key) in PostgreSQL,
+    /// many callers' keys in one query; cached when found. Every keyed operation calls this before
+    /// its synchronous step, so a key memory forgot is answered as the replay it is, never decided afresh.
+    /// </summary>
     public async Task<Remembered?> FindJournalAsync(string key, string operation)
     {
         if (KnownJournal(key, operation) is { } known)
@@ -178,7 +197,12 @@ internal sealed class Ledger<TAccount, TDetail>
             return known;
         }
 
-        var entry = await _store.FindJournalAsync(_kind.Name, AccountId, key, operation);
+        if (KnowsEveryKey)
+        {
+            return null;
+        }
+
+        var entry = await _lookups.FindAsync(key, operation);
         if (entry is null || KnownJournal(key, operation) is not null)
         {
             return KnownJournal(key, operation);
@@ -248,7 +272,13 @@ internal sealed class Ledger<TAccount, TDetail>
     /// Completes when everything staged so far is durable. Answers that stage nothing (refusals,
     /// reads) wait on it, because what they say depends on staged changes.
     /// </summary>
-    public Task WhenDurable() => _filling?.Durable ?? (_sealed.Count > 0 ? _sealed.Last().Durable : _flushing?.Durable) ?? Task.CompletedTask;
+    /// <remarks>
+    /// On a dead ledger it fails with <see cref="LedgerUnavailableException"/>: what memory says
+    /// there includes changes that were never committed, so nothing may be answered from it.
+    /// </remarks>
+    public Task WhenDurable() => IsDead
+        ? Task.FromException(new LedgerUnavailableException("the account is reloading after a failed write"))
+        : _filling?.Durable ?? (_sealed.Count > 0 ? _sealed.Last().Durable : _flushing?.Durable) ?? Task.CompletedTask;
 
     /// <summary>Waits for the running flushes to end (for deactivation). Never throws.</summary>
     public async Task DrainAsync()

@@ -121,16 +121,13 @@ internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store
     }
 
     /// <summary>
-    /// The read a reserve may need before its synchronous step: the reserve's journal entry when
-    /// memory still knows the hold but has forgotten the entry.
+    /// The read every keyed operation (a reserve, a usage record, a grant) makes before its
+    /// synchronous step: the key's journal entry, from memory or, when memory may have forgotten
+    /// it (an account with more history than memory keeps), from PostgreSQL. A key used before is
+    /// then answered with its first answer, also after a restart; never decided afresh.
     /// </summary>
-    protected static async Task PrepareReserveAsync(Ledger<TAccount, TDetail> ledger, string requestId)
-    {
-        if (ledger.KnownJournal(requestId, Operations.Reserve) is null && ledger.KnownHold(requestId) is not null)
-        {
-            await ledger.FindJournalAsync(requestId, Operations.Reserve);
-        }
-    }
+    protected static async Task RecallKeyAsync(Ledger<TAccount, TDetail> ledger, string key, string operation) =>
+        await ledger.FindJournalAsync(key, operation);
 
     /// <summary>
     /// The first checks of a reserve's synchronous step, in order: a known key is answered from

@@ -47,7 +47,7 @@ internal sealed class InstallGrain(LedgerStore store, LedgerClock clock, ILogger
 
         var quotas = await Quotas();
         var ledger = await LedgerAsync();
-        await PrepareReserveAsync(ledger, request.RequestId);
+        await RecallKeyAsync(ledger, request.RequestId, Operations.Reserve);
 
         // The synchronous step: nothing below awaits until the change is staged.
         var now = Now();
@@ -107,12 +107,14 @@ internal sealed class InstallGrain(LedgerStore store, LedgerClock clock, ILogger
                     return CommitPlan<InstallAccount, InstallHoldDetail, InstallCommitReceipt>.Refuse(tooMuch);
                 }
 
-                var quota = quotas.For(account.Tier);
-                account = InstallRules.Consume(account, quota, backend, credits) with { LastActiveAt = now };
+                // Charged to the counters of the tier the hold was reserved under (a core hold
+                // committed after a pro reserve still counts against the lifetime credits); the
+                // balance answered is the account's, under its current tier.
+                account = InstallRules.Consume(account, quotas.For(hold.Detail.Tier), backend, credits) with { LastActiveAt = now };
 
                 // The balance as it will be once this hold stops counting.
                 var balance = InstallRules.Balance(
-                    account, quota, ledger.ReservedWithout(hold), ledger.ReservedWithout(hold, InstallRules.TagOf(Backend.Gemini)));
+                    account, quotas.For(account.Tier), ledger.ReservedWithout(hold), ledger.ReservedWithout(hold, InstallRules.TagOf(Backend.Gemini)));
                 var receipt = new InstallCommitReceipt(
                     request.RequestId, ReservationState.Committed, backend, credits, balance.Remaining, balance.GeminiRemaining, late);
                 return CommitPlan<InstallAccount, InstallHoldDetail, InstallCommitReceipt>.Apply(

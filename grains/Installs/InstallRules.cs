@@ -14,9 +14,16 @@ internal static class InstallRules
     /// <summary>The hold tag of gemini holds; hardware holds are tagged <c>hardware</c>.</summary>
     public static string TagOf(Backend backend) => backend == Backend.Gemini ? "gemini" : "hardware";
 
-    /// <summary>The account with its monthly counters moved to <paramref name="month"/> (zeroed when the month changed).</summary>
+    /// <summary>
+    /// The account with its monthly counters moved forward to <paramref name="month"/> (a
+    /// <c>yyyy-MM</c> key), zeroed when that month is later than the account's. Counters only roll
+    /// forward: a clock behind the account's month (another silo's, a step back across midnight on
+    /// the 1st) leaves them alone, and the use counts in the account's month.
+    /// </summary>
     public static InstallAccount InMonth(InstallAccount account, string month) =>
-        account.Month == month ? account : account with { Month = month, MonthlyConsumed = 0, MonthlyGeminiConsumed = 0 };
+        string.CompareOrdinal(month, account.Month) > 0
+            ? account with { Month = month, MonthlyConsumed = 0, MonthlyGeminiConsumed = 0 }
+            : account;
 
     /// <summary>
     /// The balance on the counters <paramref name="quota"/> names. <paramref name="account"/> must be

@@ -82,8 +82,7 @@ internal sealed class PoolGrain(LedgerStore store, LedgerClock clock, ILogger<Po
         }
 
         var ledger = await LedgerAsync();
-        // Grants are rare: always ask the journal, so an old grant is never applied twice.
-        await ledger.FindJournalAsync(request.GrantId, Operations.Grant);
+        await RecallKeyAsync(ledger, request.GrantId, Operations.Grant);
 
         // The synchronous step.
         var now = Now();
@@ -126,7 +125,7 @@ internal sealed class PoolGrain(LedgerStore store, LedgerClock clock, ILogger<Po
         }
 
         var ledger = await LedgerAsync();
-        await PrepareReserveAsync(ledger, request.RequestId);
+        await RecallKeyAsync(ledger, request.RequestId, Operations.Reserve);
 
         // The synchronous step.
         var now = Now();
@@ -169,7 +168,7 @@ internal sealed class PoolGrain(LedgerStore store, LedgerClock clock, ILogger<Po
         string UsageTypeOf(Hold<PoolHoldDetail> hold) => request.UsageType ?? hold.Detail.UsageType;
         var (outcome, receipt, errors) = await CommitCoreAsync<PoolCommitReceipt>(
             KeyField, request.RequestId, request.Validate(),
-            hold => RequestHash.Of(request.ActualMicros, request.PromptTokens, request.CompletionTokens, request.Model, UsageTypeOf(hold), request.CallDetails),
+            hold => RequestHash.Of(request.ActualMicros, request.PromptTokens, request.CompletionTokens, request.Model, UsageTypeOf(hold), CanonicalJson.Of(request.CallDetails)),
             (ledger, hold, late, now) =>
             {
                 if (!PoolRules.DebitFits(ledger.Account, request.ActualMicros))
@@ -217,11 +216,11 @@ internal sealed class PoolGrain(LedgerStore store, LedgerClock clock, ILogger<Po
         }
 
         var ledger = await LedgerAsync();
+        await RecallKeyAsync(ledger, request.RequestId, Operations.Usage);
 
-        // The synchronous step. A replay memory forgot is caught by the journal's unique key at
-        // flush; its retry is then answered from the journal.
+        // The synchronous step.
         var now = Now();
-        var hash = RequestHash.Of(request.UsageType, request.CostMicros, request.PromptTokens, request.CompletionTokens, request.Model, request.CallDetails);
+        var hash = RequestHash.Of(request.UsageType, request.CostMicros, request.PromptTokens, request.CompletionTokens, request.Model, CanonicalJson.Of(request.CallDetails));
         if (ledger.KnownJournal(request.RequestId, Operations.Usage) is { } earlier)
         {
             var (replayed, first) = await Replies.ReplayAsync<PoolUsageRecord>(earlier, hash);

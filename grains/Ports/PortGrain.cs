@@ -100,6 +100,9 @@ internal sealed class PortGrain(LedgerStore store, LedgerClock clock, ILogger<Po
         var (merged, invalid) = patch.ApplyTo(ledger.Account.Budget);
         if (invalid is not null)
         {
+            // Decided on the budget as staged (a soft cap above a hard cap staged by an earlier
+            // change): answer once that is durable, like every refusal.
+            await ledger.WhenDurable();
             return new PortBudgetResult(Outcome.InvalidRequest, Errors: invalid);
         }
 
@@ -123,7 +126,7 @@ internal sealed class PortGrain(LedgerStore store, LedgerClock clock, ILogger<Po
         }
 
         var ledger = await LedgerAsync();
-        await PrepareReserveAsync(ledger, request.RequestId);
+        await RecallKeyAsync(ledger, request.RequestId, Operations.Reserve);
 
         // The synchronous step.
         var now = Now();
@@ -205,9 +208,9 @@ internal sealed class PortGrain(LedgerStore store, LedgerClock clock, ILogger<Po
         }
 
         var ledger = await LedgerAsync();
+        await RecallKeyAsync(ledger, request.RequestId, Operations.Usage);
 
-        // The synchronous step. A replay memory forgot is caught by the journal's unique key at
-        // flush; its retry is then answered from the journal.
+        // The synchronous step.
         var now = Now();
         var hash = RequestHash.Of(request.InputTokens, request.OutputTokens, request.Provider, request.Model, request.Feature, request.UserId);
         if (ledger.KnownJournal(request.RequestId, Operations.Usage) is { } earlier)

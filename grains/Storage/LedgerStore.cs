@@ -34,6 +34,12 @@ internal sealed class LedgerStore(NpgsqlDataSource db)
         "SELECT op_key, operation, body_hash, response::text, at FROM ledger_journal " +
         "WHERE kind = $1 AND account_id = $2 AND op_key = $3 AND operation = $4";
 
+    // Many keys of one account in one round trip (the primary key's prefix serves `= ANY`); the
+    // caller keeps the rows whose operation it asked for.
+    private const string SelectJournalManySql =
+        "SELECT op_key, operation, body_hash, response::text, at FROM ledger_journal " +
+        "WHERE kind = $1 AND account_id = $2 AND op_key = ANY($3)";
+
     // Insert a new account at version 1, or move an existing one from $3 to $3 + 1. Zero rows back
     // means another writer moved the version first: the flush is fenced.
     private const string UpsertAccountSql =
@@ -122,6 +128,19 @@ internal sealed class LedgerStore(NpgsqlDataSource db)
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = operation });
         var entries = await ReadJournalAsync(cmd, ct);
         return entries.Count == 0 ? null : entries[0];
+    }
+
+    /// <summary>The journal entries of these keys (any operation) of one account, in one query.</summary>
+    public Task<List<JournalEntry>> FindJournalManyAsync(string kind, string accountId, IReadOnlyCollection<string> keys, CancellationToken ct = default) =>
+        ClearPoolOnBrokenConnection(() => FindJournalManyCoreAsync(kind, accountId, keys, ct));
+
+    private async Task<List<JournalEntry>> FindJournalManyCoreAsync(string kind, string accountId, IReadOnlyCollection<string> keys, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(SelectJournalManySql);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = accountId });
+        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. keys] });
+        return await ReadJournalAsync(cmd, ct);
     }
 
     /// <summary>

@@ -51,9 +51,16 @@ internal sealed class UsageEventStore(LedgerStore ledger)
         }
     }
 
+    /// <remarks>
+    /// In an explicit transaction, committed before the keys are returned: a statement's implicit
+    /// commit is not always reported back (a timeout while reading its result leaves the caller
+    /// not knowing), and a "recorded" must never be answered for events that were not committed.
+    /// </remarks>
     private async Task<HashSet<(string, string)>> InsertOnceAsync(IReadOnlyList<UsageEvent> events, DateTimeOffset receivedAt)
     {
-        await using var cmd = ledger.DataSource.CreateCommand(IngestSql);
+        await using var conn = await ledger.DataSource.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await using var cmd = new NpgsqlCommand(IngestSql, conn, tx);
         cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => e.TenantId)] });
         cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => e.GatewayRequestId)] });
         cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => e.DeploymentId)] });
@@ -63,12 +70,15 @@ internal sealed class UsageEventStore(LedgerStore ledger)
         cmd.Parameters.Add(new NpgsqlParameter<decimal[]> { TypedValue = [.. events.Select(e => e.CustomerCharge)] });
         cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = receivedAt });
         var inserted = new HashSet<(string, string)>();
-        await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        await using (var reader = await cmd.ExecuteReaderAsync())
         {
-            inserted.Add((reader.GetString(0), reader.GetString(1)));
+            while (await reader.ReadAsync())
+            {
+                inserted.Add((reader.GetString(0), reader.GetString(1)));
+            }
         }
 
+        await tx.CommitAsync();
         return inserted;
     }
 }

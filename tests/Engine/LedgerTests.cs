@@ -181,6 +181,59 @@ public sealed class LedgerTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(0, SingleThreadContext.Run(() => Count("SELECT count(*) FROM ledger_hold WHERE account_id = 'down'")));
     }
 
+    [Fact]
+    public void WhenDurable_OnADeadLedger_FailsInsteadOfAnsweringFromUncommittedMemory()
+    {
+        var (staged, afterDeath) = SingleThreadContext.Run(async () =>
+        {
+            var a = await Load("dead-read");
+            var b = await Load("dead-read");
+            await StageReserve(a, "from-a", 5);
+            var lost = StageReserve(b, "from-b", 7);
+            // A refusal or a read that had resumed on b would wait on this, then answer from b's memory.
+            var readWhileStaged = b.WhenDurable();
+            await Record.ExceptionAsync(() => lost);
+            return (await Record.ExceptionAsync(() => readWhileStaged), await Record.ExceptionAsync(() => b.WhenDurable()));
+        });
+
+        Assert.IsType<LedgerUnavailableException>(staged);
+        Assert.IsType<LedgerUnavailableException>(afterDeath);
+    }
+
+    [Fact]
+    public void FindJournal_KeyBeyondWhatTheLoadKept_IsFoundInPostgres_ManyInOneQuery()
+    {
+        int count = Limits.JournalEntriesLoadedAtActivation + 10;
+        var (knowsEveryKey, known, found, missing) = SingleThreadContext.Run(async () =>
+        {
+            var writer = await Load("forgotten");
+            await Task.WhenAll(Enumerable.Range(0, count).Select(i => StageReserve(writer, $"k{i}", 0)));
+            var fresh = await Load("forgotten");
+            bool knows = fresh.KnowsEveryKey;
+            var forgotten = Enumerable.Range(0, count).Select(i => $"k{i}").Where(k => fresh.KnownJournal(k, Operations.Reserve) is null).ToList();
+            var lookups = await Task.WhenAll(forgotten.Append("never-used").Select(k => fresh.FindJournalAsync(k, Operations.Reserve)));
+            return (knows, forgotten.Count, lookups[..^1].All(l => l is not null), lookups[^1] is null);
+        });
+
+        Assert.False(knowsEveryKey);
+        Assert.Equal(count - Limits.JournalEntriesLoadedAtActivation, known);
+        Assert.True(found);
+        Assert.True(missing);
+    }
+
+    [Fact]
+    public void FindJournal_AccountWhoseWholeJournalWasLoaded_KnowsEveryKey()
+    {
+        bool knows = SingleThreadContext.Run(async () =>
+        {
+            var writer = await Load("small");
+            await Task.WhenAll(Enumerable.Range(0, 10).Select(i => StageReserve(writer, $"k{i}", 0)));
+            return (await Load("small")).KnowsEveryKey;
+        });
+
+        Assert.True(knows);
+    }
+
     private Task<Ledger<InstallAccount, InstallHoldDetail>> Load(string account) =>
         Ledger<InstallAccount, InstallHoldDetail>.LoadAsync(_store, InstallLedgerKind.Instance, account, T0, []);
 

@@ -95,6 +95,24 @@ public sealed class InstallRulesTests
     }
 
     [Theory]
+    [InlineData("2026-10")]
+    [InlineData("2025-12")]
+    public void InMonth_ClockBehindTheAccountsMonth_KeepsItsCounters(string earlierMonth)
+    {
+        var account = Blank with { MonthlyConsumed = 5, MonthlyGeminiConsumed = 2 };
+
+        Assert.Same(account, InstallRules.InMonth(account, earlierMonth));
+    }
+
+    [Fact]
+    public void InMonth_NewYear_RollsForward()
+    {
+        var december = Blank with { Month = "2026-12", MonthlyConsumed = 5 };
+
+        Assert.Equal(Blank with { Month = "2027-01" }, InstallRules.InMonth(december, "2027-01"));
+    }
+
+    [Theory]
     [InlineData(Backend.Gemini, 3, 3, 0, 0)]
     [InlineData(Backend.Hardware, 3, 0, 0, 0)]
     public void Consume_Lifetime_CountsGeminiOnlyForGemini(Backend backend, long credits, long gemini, long monthly, long monthlyGemini)
