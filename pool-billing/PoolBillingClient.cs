@@ -11,14 +11,18 @@ namespace Metering.PoolBilling;
 /// </summary>
 /// <remarks>
 /// <para>Thread-safe and stateless: one instance serves the whole process (see
-/// <see cref="PoolBillingServiceCollectionExtensions.AddPoolBilling"/>).</para>
-/// <para>Retries: each grain request is tried at most 3 times with the same request (waiting
-/// 100 ms, then 300 ms), again only when the pool answered <see cref="Outcome.Unavailable"/>
-/// (nothing was acknowledged) or the call threw (a timeout, a lost connection). The request id
-/// makes this safe: a repeat of a request that landed answers the first answer. A try that throws
-/// takes at most the Orleans client's response timeout.</para>
+/// <see cref="PoolBillingServiceCollectionExtensions.AddPoolBilling(Microsoft.Extensions.DependencyInjection.IServiceCollection)"/>).</para>
+/// <para>Retries: a grain request is sent again, the same request each time, only when the pool
+/// answered <see cref="Outcome.Unavailable"/> (nothing was acknowledged) or the call threw (a
+/// timeout, a lost connection); the request id makes this safe: a repeat of a request that landed
+/// answers the first answer. Reserve, release and free usage are retried briefly
+/// (<see cref="PoolBillingOptions.RequestBackoff"/>: by default 3 tries, 100 ms then 300 ms apart),
+/// because nothing is lost when they fail. A commit is the cost of a call that ran, so it is
+/// retried for <see cref="PoolBillingOptions.CommitRetryTime"/> (by default the hold's lifetime,
+/// at least 5 minutes), 100 ms doubling up to 5 s apart, and its hold is never released. A try
+/// that throws takes at most the Orleans client's response timeout.</para>
 /// <para>Cancellation tokens are observed before anything is sent: a grain request in flight cannot
-/// be cancelled (the pool's methods take no token), and the retries are bounded.</para>
+/// be cancelled (the pool's methods take no token), and the retries are bounded in time.</para>
 /// <para>The helper keeps the caller's synchronization context (no <c>ConfigureAwait(false)</c>),
 /// so it may also be used from inside a grain.</para>
 /// </remarks>
@@ -27,15 +31,30 @@ public sealed class PoolBillingClient
     private readonly Func<string, IPoolGrain> _pools;
     private readonly RetryPolicy _retry;
 
-    /// <summary>A helper calling pool grains through <paramref name="grainFactory"/> (an <c>IClusterClient</c>, or a grain's own factory).</summary>
+    /// <summary>
+    /// A helper calling pool grains through <paramref name="grainFactory"/> (an <c>IClusterClient</c>,
+    /// or a grain's own factory), with the default retries (<see cref="PoolBillingOptions.Default"/>)
+    /// on the system clock.
+    /// </summary>
     public PoolBillingClient(IGrainFactory grainFactory)
-        : this(PoolsOf(grainFactory), RetryPolicy.Default)
+        : this(grainFactory, PoolBillingOptions.Default)
     {
     }
 
-    /// <summary>For tests: pools from <paramref name="pools"/>, waits from <paramref name="retry"/>.</summary>
+    /// <summary>A helper calling pool grains through <paramref name="grainFactory"/>, retrying as <paramref name="options"/> say.</summary>
+    /// <param name="grainFactory">An <c>IClusterClient</c>, or a grain's own factory.</param>
+    /// <param name="options">The retry settings.</param>
+    /// <param name="timeProvider">The clock that retry times and waits run on; null for <see cref="TimeProvider.System"/>.</param>
+    /// <exception cref="ArgumentException">A setting of <paramref name="options"/> is out of range (named in the message).</exception>
+    public PoolBillingClient(IGrainFactory grainFactory, PoolBillingOptions options, TimeProvider? timeProvider = null)
+        : this(PoolsOf(grainFactory), RetryPolicy.For(options, timeProvider ?? TimeProvider.System))
+    {
+    }
+
+    /// <summary>For tests: pools from <paramref name="pools"/>, settings, clock and waits from <paramref name="retry"/>.</summary>
     internal PoolBillingClient(Func<string, IPoolGrain> pools, RetryPolicy retry)
     {
+        PoolBillingOptions.ThrowIfInvalid(retry.Options);
         _pools = pools;
         _retry = retry;
     }
@@ -53,7 +72,7 @@ public sealed class PoolBillingClient
     /// <exception cref="QuotaInsufficientException">The hold does not fit in what remains; nothing is held.</exception>
     /// <exception cref="ArgumentException">An argument is out of range, named in the message; nothing was sent (or the pool refused it as invalid).</exception>
     /// <exception cref="RequestIdConflictException"><see cref="BillableCallOptions.RequestId"/> was used before on this pool for another call.</exception>
-    /// <exception cref="PoolUnavailableException">The pool could not take the request after 3 tries, or has too many open holds; nothing is held.</exception>
+    /// <exception cref="PoolUnavailableException">The pool could not take the request after the short retries (<see cref="PoolBillingOptions.RequestBackoff"/>), or has too many open holds; nothing is held.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled before reserving; nothing was sent.</exception>
     /// <remarks>Idempotent by the request id: beginning again with the same id and body answers the first reservation (a hold is never taken twice).</remarks>
     public async Task<BillableCall> BeginBillableCallAsync(
@@ -74,7 +93,7 @@ public sealed class PoolBillingClient
         if (attempt is { Answer.Outcome: Outcome.Created or Outcome.Replayed })
         {
             var reservation = Contract.Expect(attempt.Answer.Reservation, "a reservation", attempt.Answer.Outcome);
-            return new BillableCall(pool, poolId, reservation, _retry);
+            return new BillableCall(pool, poolId, reservation, _retry, _retry.Options.CommitRetryTimeFor(request.TtlSeconds));
         }
 
         if (attempt.Uncertain)
@@ -102,7 +121,7 @@ public sealed class PoolBillingClient
     /// <returns>The audit record (the first one when this is a replay).</returns>
     /// <exception cref="ArgumentException">An argument is out of range, named in the message.</exception>
     /// <exception cref="RequestIdConflictException"><paramref name="requestId"/> was used before on this pool with another body.</exception>
-    /// <exception cref="PoolUnavailableException">The pool could not take the request after 3 tries; retrying later with the same request id is safe.</exception>
+    /// <exception cref="PoolUnavailableException">The pool could not take the request after the short retries (<see cref="PoolBillingOptions.RequestBackoff"/>); retrying later with the same request id is safe.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled before sending.</exception>
     /// <remarks>Idempotent by <paramref name="requestId"/>: recording again with the same body answers the first record, never a second one.</remarks>
     public async Task<PoolUsageRecord> RecordFreeUsageAsync(
@@ -136,6 +155,33 @@ public sealed class PoolBillingClient
             Outcome.Unavailable => throw new PoolUnavailableException(poolId, requestId, answer.Outcome, attempt.Error),
             _ => throw Contract.Unexpected("a free usage record", answer.Outcome),
         };
+    }
+
+    /// <summary>
+    /// Re-sends the commit of a call whose <see cref="BillableCall.CommitAsync"/> ended in a
+    /// <see cref="SettlementException"/>: pass its <see cref="SettlementException.PoolId"/> and
+    /// <see cref="SettlementException.Commit"/> unchanged, from a retry queue or a reconciliation job.
+    /// </summary>
+    /// <param name="poolId">The pool of the call.</param>
+    /// <param name="commit">The commit as first sent, same request id and body.</param>
+    /// <param name="ct">Observed only before anything is sent.</param>
+    /// <returns>The receipt; the first one again when a try of the earlier commit had landed unseen (never charged twice).</returns>
+    /// <exception cref="ArgumentException">An argument is out of range; nothing was sent.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled before sending.</exception>
+    /// <exception cref="SettlementException">Refused, or the pool was unavailable for the whole <see cref="PoolBillingOptions.CommitRetryTime"/> (default 5 minutes here: the hold's lifetime is not known). Nothing is released.</exception>
+    /// <remarks>
+    /// Retried like <see cref="BillableCall.CommitAsync"/>. A commit after the hold's expiry is still
+    /// recorded (<see cref="PoolCommitReceipt.Late"/>); the pool remembers request ids at least
+    /// <see cref="Limits.RequestIdRetentionHours"/> hours.
+    /// </remarks>
+    public async Task<PoolCommitReceipt> SettleAsync(string poolId, PoolCommitRequest commit, CancellationToken ct = default)
+    {
+        Arguments.RequirePoolId(poolId);
+        ArgumentNullException.ThrowIfNull(commit);
+        Arguments.ThrowIfInvalid(commit.Validate());
+        ct.ThrowIfCancellationRequested();
+
+        return await Settlement.CommitAsync(_pools(poolId), poolId, commit, _retry, _retry.Options.CommitRetryTimeForResend);
     }
 
     /// <summary>A new request id: 32 hex digits, a valid identifier.</summary>

@@ -3,8 +3,9 @@ using Metering.GrainInterfaces.Common;
 namespace Metering.PoolBilling;
 
 /// <summary>
-/// The pool could not take the request now, after the helper's bounded retries (3 tries, 400 ms of
-/// backoff): storage or cluster unreachable, the pool's write queue full
+/// The pool could not take the request now, after the helper's short retries
+/// (<see cref="PoolBillingOptions.RequestBackoff"/>: by default 3 tries, 400 ms of backoff):
+/// storage or cluster unreachable, the pool's write queue full
 /// (<see cref="Outcome.Unavailable"/>), too many open holds on the pool
 /// (<see cref="Outcome.TooManyOpenReservations"/>), or every try threw (<see cref="Outcome"/> null,
 /// the last exception in <see cref="Exception.InnerException"/>).

@@ -11,35 +11,23 @@ namespace Metering.Tests.Billing;
 /// </summary>
 public sealed class BillableCallTests
 {
-    private const string PoolId = "pool-1";
+    private const string PoolId = BillingRig.PoolId;
 
-    private static readonly DateTimeOffset Expiry = new(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
+    private static readonly DateTimeOffset Expiry = FakePool.Expiry;
 
-    private readonly FakePool _pool = new();
-
-    private readonly List<TimeSpan> _waits = [];
-
-    private readonly List<string> _poolsAsked = [];
+    private readonly BillingRig _rig = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private PoolBillingClient Client() => new(
-        poolId =>
-        {
-            _poolsAsked.Add(poolId);
-            return _pool;
-        },
-        new RetryPolicy(wait =>
-        {
-            _waits.Add(wait);
-            return Task.CompletedTask;
-        }));
+    private FakePool Pool => _rig.Pool;
+
+    private PoolBillingClient Client() => _rig.Client();
 
     private Task<BillableCall> Begin(string requestId = "call-1", long reserveMicros = 500)
-        => Client().BeginBillableCallAsync(PoolId, reserveMicros, "chat", new BillableCallOptions { RequestId = requestId }, Ct);
+        => _rig.Begin(requestId, reserveMicros);
 
     private static Task<PoolCommitReceipt> Commit(BillableCall call, long actualMicros = 420)
-        => call.CommitAsync(actualMicros, promptTokens: 100, completionTokens: 20, model: "gpt-x", ct: Ct);
+        => BillingRig.Commit(call, actualMicros);
 
     // ---- reserve ----
 
@@ -54,8 +42,8 @@ public sealed class BillableCallTests
         Assert.Equal(9_500, call.RemainingMicros);
         Assert.Equal(Expiry, call.ExpiresAt);
         Assert.False(call.IsCommitted);
-        Assert.Equal([PoolId], _poolsAsked);
-        Assert.Equal([new PoolReserveRequest("call-1", 500, "chat", Limits.DefaultTtlSeconds)], _pool.Reserves);
+        Assert.Equal([PoolId], _rig.PoolsAsked);
+        Assert.Equal([new PoolReserveRequest("call-1", 500, "chat", Limits.DefaultTtlSeconds)], Pool.Reserves);
     }
 
     [Fact]
@@ -66,13 +54,13 @@ public sealed class BillableCallTests
 
         Assert.Matches("^[0-9a-f]{32}$", first.RequestId);
         Assert.NotEqual(first.RequestId, second.RequestId);
-        Assert.All(_pool.Reserves, r => Assert.Equal(Limits.DefaultTtlSeconds, r.TtlSeconds));
+        Assert.All(Pool.Reserves, r => Assert.Equal(Limits.DefaultTtlSeconds, r.TtlSeconds));
     }
 
     [Fact]
     public async Task BeginBillableCall_QuotaRefused_ThrowsQuotaInsufficientWithTheBalance()
     {
-        _pool.ReserveAnswers.Enqueue(() => new PoolReserveResult(Outcome.QuotaInsufficient, Refusal: new PoolRefusal("chat", UsedMicros: 9_800, LimitMicros: 10_000, RemainingMicros: 200)));
+        Pool.ReserveAnswers.Enqueue(() => new PoolReserveResult(Outcome.QuotaInsufficient, Refusal: new PoolRefusal("chat", UsedMicros: 9_800, LimitMicros: 10_000, RemainingMicros: 200)));
 
         var error = await Assert.ThrowsAsync<QuotaInsufficientException>(() => Begin());
 
@@ -83,8 +71,8 @@ public sealed class BillableCallTests
         Assert.Equal(9_800, error.UsedMicros);
         Assert.Equal(10_000, error.LimitMicros);
         Assert.Equal(200, error.RemainingMicros);
-        Assert.Single(_pool.Reserves);
-        Assert.Empty(_pool.Releases);
+        Assert.Single(Pool.Reserves);
+        Assert.Empty(Pool.Releases);
     }
 
     [Fact]
@@ -96,7 +84,7 @@ public sealed class BillableCallTests
         Assert.Contains("reserveMicros must be an integer from 0 to 10^15", error.Message, StringComparison.Ordinal);
         Assert.Contains("ttlSeconds must be an integer from 1 to 86400", error.Message, StringComparison.Ordinal);
         Assert.Contains("usageType must be 1 to 128 characters", error.Message, StringComparison.Ordinal);
-        Assert.Empty(_pool.Reserves);
+        Assert.Empty(Pool.Reserves);
     }
 
     [Theory]
@@ -107,7 +95,7 @@ public sealed class BillableCallTests
         var error = await Assert.ThrowsAsync<ArgumentException>(() => Client().BeginBillableCallAsync(poolId, 500, "chat", ct: Ct));
 
         Assert.Equal("poolId", error.ParamName);
-        Assert.Empty(_poolsAsked);
+        Assert.Empty(_rig.PoolsAsked);
     }
 
     [Fact]
@@ -115,7 +103,7 @@ public sealed class BillableCallTests
     {
         var errors = new ValidationErrors();
         errors.Add("usageType", "is not a known usage type");
-        _pool.ReserveAnswers.Enqueue(() => new PoolReserveResult(Outcome.InvalidRequest, Errors: errors));
+        Pool.ReserveAnswers.Enqueue(() => new PoolReserveResult(Outcome.InvalidRequest, Errors: errors));
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => Begin());
 
@@ -126,12 +114,12 @@ public sealed class BillableCallTests
     [Fact]
     public async Task BeginBillableCall_RequestIdConflict_ThrowsRequestIdConflictException()
     {
-        _pool.ReserveAnswers.Enqueue(() => new PoolReserveResult(Outcome.RequestIdConflict));
+        Pool.ReserveAnswers.Enqueue(() => new PoolReserveResult(Outcome.RequestIdConflict));
 
         var error = await Assert.ThrowsAsync<RequestIdConflictException>(() => Begin());
 
         Assert.Equal("call-1", error.RequestId);
-        Assert.Empty(_pool.Releases);
+        Assert.Empty(Pool.Releases);
     }
 
     [Fact]
@@ -142,20 +130,20 @@ public sealed class BillableCallTests
 
         await Assert.ThrowsAsync<OperationCanceledException>(() => Client().BeginBillableCallAsync(PoolId, 500, "chat", ct: cts.Token));
 
-        Assert.Empty(_pool.Reserves);
+        Assert.Empty(Pool.Reserves);
     }
 
     [Fact]
     public async Task BeginBillableCall_UnavailableThenCreated_RetriesTheSameRequestOnce()
     {
-        _pool.ReserveAnswers.Enqueue(() => new PoolReserveResult(Outcome.Unavailable));
+        Pool.ReserveAnswers.Enqueue(() => new PoolReserveResult(Outcome.Unavailable));
 
         await using var call = await Begin();
 
         Assert.Equal("call-1", call.RequestId);
-        Assert.Equal(2, _pool.Reserves.Count);
-        Assert.Equal(_pool.Reserves[0], _pool.Reserves[1]);
-        Assert.Equal([TimeSpan.FromMilliseconds(100)], _waits);
+        Assert.Equal(2, Pool.Reserves.Count);
+        Assert.Equal(Pool.Reserves[0], Pool.Reserves[1]);
+        Assert.Equal([TimeSpan.FromMilliseconds(100)], _rig.Waits);
     }
 
     [Fact]
@@ -163,7 +151,7 @@ public sealed class BillableCallTests
     {
         for (int i = 0; i < 3; i++)
         {
-            _pool.ReserveAnswers.Enqueue(() => new PoolReserveResult(Outcome.Unavailable));
+            Pool.ReserveAnswers.Enqueue(() => new PoolReserveResult(Outcome.Unavailable));
         }
 
         var error = await Assert.ThrowsAsync<PoolUnavailableException>(() => Begin());
@@ -171,9 +159,9 @@ public sealed class BillableCallTests
         Assert.Equal(Outcome.Unavailable, error.Outcome);
         Assert.Equal("call-1", error.RequestId);
         Assert.Null(error.InnerException);
-        Assert.Equal(3, _pool.Reserves.Count);
-        Assert.Equal([TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(300)], _waits);
-        Assert.Empty(_pool.Releases);
+        Assert.Equal(3, Pool.Reserves.Count);
+        Assert.Equal([TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(300)], _rig.Waits);
+        Assert.Empty(Pool.Releases);
     }
 
     [Fact]
@@ -182,26 +170,26 @@ public sealed class BillableCallTests
         var timeout = new TimeoutException("no answer");
         for (int i = 0; i < 3; i++)
         {
-            _pool.ReserveAnswers.Enqueue(() => throw timeout);
+            Pool.ReserveAnswers.Enqueue(() => throw timeout);
         }
 
         var error = await Assert.ThrowsAsync<PoolUnavailableException>(() => Begin());
 
         Assert.Null(error.Outcome);
         Assert.Same(timeout, error.InnerException);
-        Assert.Equal(3, _pool.Reserves.Count);
-        Assert.Equal(["call-1"], _pool.Releases);
+        Assert.Equal(3, Pool.Reserves.Count);
+        Assert.Equal(["call-1"], Pool.Releases);
     }
 
     [Fact]
     public async Task BeginBillableCall_TooManyOpenReservations_ThrowsPoolUnavailableWithoutRetry()
     {
-        _pool.ReserveAnswers.Enqueue(() => new PoolReserveResult(Outcome.TooManyOpenReservations));
+        Pool.ReserveAnswers.Enqueue(() => new PoolReserveResult(Outcome.TooManyOpenReservations));
 
         var error = await Assert.ThrowsAsync<PoolUnavailableException>(() => Begin());
 
         Assert.Equal(Outcome.TooManyOpenReservations, error.Outcome);
-        Assert.Single(_pool.Reserves);
+        Assert.Single(Pool.Reserves);
     }
 
     // ---- the scope ----
@@ -214,8 +202,8 @@ public sealed class BillableCallTests
             // The call did not happen.
         }
 
-        Assert.Equal(["call-1"], _pool.Releases);
-        Assert.Empty(_pool.Commits);
+        Assert.Equal(["call-1"], Pool.Releases);
+        Assert.Empty(Pool.Commits);
     }
 
     [Fact]
@@ -226,7 +214,7 @@ public sealed class BillableCallTests
         await call.DisposeAsync();
         await call.DisposeAsync();
 
-        Assert.Equal(["call-1"], _pool.Releases);
+        Assert.Equal(["call-1"], Pool.Releases);
     }
 
     [Fact]
@@ -241,8 +229,8 @@ public sealed class BillableCallTests
         });
 
         Assert.Same(boom, thrown);
-        Assert.Equal(["call-1"], _pool.Releases);
-        Assert.Empty(_pool.Commits);
+        Assert.Equal(["call-1"], Pool.Releases);
+        Assert.Empty(Pool.Commits);
     }
 
     [Fact]
@@ -258,8 +246,8 @@ public sealed class BillableCallTests
             await call.CommitAsync(420, 100, 20, "gpt-x", ct: cts.Token);
         });
 
-        Assert.Equal(["call-1"], _pool.Releases);
-        Assert.Empty(_pool.Commits);
+        Assert.Equal(["call-1"], Pool.Releases);
+        Assert.Empty(Pool.Commits);
     }
 
     [Fact]
@@ -273,8 +261,8 @@ public sealed class BillableCallTests
         }
 
         Assert.Equal(new PoolCommitReceipt("call-1", ReservationState.Committed, 420, 420, 10_000, 9_580, Late: false), receipt);
-        Assert.Equal([new PoolCommitRequest("call-1", 420, 100, 20, "gpt-x", "chat-long", """{"route":"a"}""")], _pool.Commits);
-        Assert.Empty(_pool.Releases);
+        Assert.Equal([new PoolCommitRequest("call-1", 420, 100, 20, "gpt-x", "chat-long", """{"route":"a"}""")], Pool.Commits);
+        Assert.Empty(Pool.Releases);
     }
 
     [Fact]
@@ -285,7 +273,7 @@ public sealed class BillableCallTests
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => Commit(call));
 
-        Assert.Single(_pool.Commits);
+        Assert.Single(Pool.Commits);
     }
 
     [Fact]
@@ -296,7 +284,7 @@ public sealed class BillableCallTests
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => Commit(call));
 
-        Assert.Empty(_pool.Commits);
+        Assert.Empty(Pool.Commits);
     }
 
     [Fact]
@@ -307,18 +295,18 @@ public sealed class BillableCallTests
             var error = await Assert.ThrowsAsync<ArgumentException>(() => call.CommitAsync(-1, 100, 20, "gpt-x", ct: Ct));
 
             Assert.Equal("actualMicros", error.ParamName);
-            Assert.Empty(_pool.Commits);
+            Assert.Empty(Pool.Commits);
             await Commit(call);
         }
 
-        Assert.Single(_pool.Commits);
-        Assert.Empty(_pool.Releases);
+        Assert.Single(Pool.Commits);
+        Assert.Empty(Pool.Releases);
     }
 
     [Fact]
     public async Task BillableCall_CommitUnavailableThenOk_ReturnsOneReceiptWithoutRelease()
     {
-        _pool.CommitAnswers.Enqueue(() => new PoolCommitResult(Outcome.Unavailable));
+        Pool.CommitAnswers.Enqueue(() => new PoolCommitResult(Outcome.Unavailable));
 
         PoolCommitReceipt receipt;
         await using (var call = await Begin())
@@ -327,10 +315,10 @@ public sealed class BillableCallTests
         }
 
         Assert.Equal(420, receipt.ActualMicros);
-        Assert.Equal(2, _pool.Commits.Count);
-        Assert.Equal(_pool.Commits[0], _pool.Commits[1]);
-        Assert.Equal([TimeSpan.FromMilliseconds(100)], _waits);
-        Assert.Empty(_pool.Releases);
+        Assert.Equal(2, Pool.Commits.Count);
+        Assert.Equal(Pool.Commits[0], Pool.Commits[1]);
+        Assert.Equal([TimeSpan.FromMilliseconds(100)], _rig.Waits);
+        Assert.Empty(Pool.Releases);
     }
 
     [Theory]
@@ -338,9 +326,11 @@ public sealed class BillableCallTests
     [InlineData(Outcome.NotFound)]
     [InlineData(Outcome.RequestIdConflict)]
     [InlineData(Outcome.InvalidRequest)]
-    public async Task BillableCall_CommitRefused_ThrowsSettlementAndReleasesOnce(Outcome refusal)
+    public async Task BillableCall_CommitRefused_ThrowsSettlementAtOnceAndNeverReleases(Outcome refusal)
     {
-        _pool.CommitAnswers.Enqueue(() => new PoolCommitResult(refusal));
+        // Was: the helper released the hold after a refused commit. A refusal is final (re-sending
+        // gets the same answer), so it ends at once; but the call ran, so the hold is not released.
+        Pool.CommitAnswers.Enqueue(() => new PoolCommitResult(refusal));
 
         SettlementException error;
         await using (var call = await Begin())
@@ -352,69 +342,78 @@ public sealed class BillableCallTests
         Assert.Equal(refusal, error.Outcome);
         Assert.Equal("call-1", error.RequestId);
         Assert.Equal(PoolId, error.PoolId);
-        Assert.True(error.HoldReleased);
+        Assert.Equal(new PoolCommitRequest("call-1", 420, 100, 20, "gpt-x"), error.Commit);
+        Assert.False(error.CanResend);
+        Assert.Equal(1, error.Tries);
         Assert.Null(error.InnerException);
-        Assert.Single(_pool.Commits);
-        Assert.Equal(["call-1"], _pool.Releases);
+        Assert.Single(Pool.Commits);
+        Assert.Empty(_rig.Waits);
+        Assert.Empty(Pool.Releases);
     }
 
     [Fact]
-    public async Task BillableCall_CommitUnavailableEveryTry_ThrowsSettlementAfterThreeTriesAndReleases()
+    public async Task BillableCall_CommitUnavailableThenRefused_StopsAtTheRefusal()
     {
-        for (int i = 0; i < 3; i++)
-        {
-            _pool.CommitAnswers.Enqueue(() => new PoolCommitResult(Outcome.Unavailable));
-        }
+        Pool.CommitAnswers.Enqueue(() => new PoolCommitResult(Outcome.Unavailable));
+        Pool.CommitAnswers.Enqueue(() => throw new TimeoutException("no answer"));
+        Pool.CommitAnswers.Enqueue(() => new PoolCommitResult(Outcome.ReservationNotOpen));
 
         await using var call = await Begin();
         var error = await Assert.ThrowsAsync<SettlementException>(() => Commit(call));
 
-        Assert.Equal(Outcome.Unavailable, error.Outcome);
-        Assert.True(error.HoldReleased);
-        Assert.Equal(3, _pool.Commits.Count);
-        Assert.Equal(["call-1"], _pool.Releases);
+        Assert.Equal(Outcome.ReservationNotOpen, error.Outcome);
+        Assert.Equal(3, error.Tries);
+        Assert.Equal(3, Pool.Commits.Count);
+        Assert.Equal([TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200)], _rig.Waits);
+        Assert.Empty(Pool.Releases);
     }
 
     [Fact]
-    public async Task BillableCall_CommitThrowsEveryTryAndReleaseFails_ThrowsSettlementWithTheInnerException()
+    public async Task BillableCall_CommitThrowsButLanded_ReturnsTheReplayedReceiptWithoutRelease()
     {
-        var timeout = new TimeoutException("no answer");
+        // The first tries throw, but one did land: a later try of the same commit is answered with
+        // its receipt. Was: three tries, then a release that found the reservation committed.
         for (int i = 0; i < 3; i++)
         {
-            _pool.CommitAnswers.Enqueue(() => throw timeout);
-            _pool.ReleaseAnswers.Enqueue(() => new PoolReleaseResult(Outcome.Unavailable));
+            Pool.CommitAnswers.Enqueue(() => throw new TimeoutException("no answer"));
         }
 
-        await using var call = await Begin();
-        var error = await Assert.ThrowsAsync<SettlementException>(() => Commit(call));
-
-        Assert.Null(error.Outcome);
-        Assert.Same(timeout, error.InnerException);
-        Assert.False(error.HoldReleased);
-        Assert.Equal(3, _pool.Commits.Count);
-        Assert.Equal(["call-1", "call-1", "call-1"], _pool.Releases);
-    }
-
-    [Fact]
-    public async Task BillableCall_CommitThrowsButLanded_ReturnsTheReplayedReceipt()
-    {
-        // Every try throws, but the first did land: the release finds the reservation committed,
-        // and a replay of the same commit answers its receipt.
-        for (int i = 0; i < 3; i++)
-        {
-            _pool.CommitAnswers.Enqueue(() => throw new TimeoutException("no answer"));
-        }
-
-        _pool.ReleaseAnswers.Enqueue(() => new PoolReleaseResult(Outcome.ReservationNotOpen));
-        _pool.CommitAnswers.Enqueue(() => new PoolCommitResult(Outcome.Replayed, new PoolCommitReceipt("call-1", ReservationState.Committed, 420, 420, 10_000, 9_580, Late: false)));
+        Pool.CommitAnswers.Enqueue(() => new PoolCommitResult(Outcome.Replayed, new PoolCommitReceipt("call-1", ReservationState.Committed, 420, 420, 10_000, 9_580, Late: false)));
 
         await using var call = await Begin();
         var receipt = await Commit(call);
 
         Assert.Equal(420, receipt.ActualMicros);
         Assert.True(call.IsCommitted);
-        Assert.Equal(4, _pool.Commits.Count);
-        Assert.Equal(["call-1"], _pool.Releases);
+        Assert.Equal(4, Pool.Commits.Count);
+        Assert.Empty(Pool.Releases);
+    }
+
+    [Fact]
+    public async Task BillableCall_CommitWithInvalidArgumentsThenDisposed_DoesNotRelease()
+    {
+        await using (var call = await Begin())
+        {
+            await Assert.ThrowsAsync<ArgumentException>(() => call.CommitAsync(420, 100, 20, model: "", ct: Ct));
+        }
+
+        Assert.Empty(Pool.Commits);
+        Assert.Empty(Pool.Releases);
+    }
+
+    [Fact]
+    public async Task BillableCall_CommitWithCancelledTokenThenDisposed_DoesNotRelease()
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        await cts.CancelAsync();
+
+        await using (var call = await Begin())
+        {
+            await Assert.ThrowsAsync<OperationCanceledException>(() => call.CommitAsync(420, 100, 20, "gpt-x", ct: cts.Token));
+        }
+
+        Assert.Empty(Pool.Commits);
+        Assert.Empty(Pool.Releases);
     }
 
     [Fact]
@@ -422,14 +421,14 @@ public sealed class BillableCallTests
     {
         for (int i = 0; i < 3; i++)
         {
-            _pool.ReleaseAnswers.Enqueue(() => throw new TimeoutException("no answer"));
+            Pool.ReleaseAnswers.Enqueue(() => throw new TimeoutException("no answer"));
         }
 
         var call = await Begin();
         var thrown = await Record.ExceptionAsync(async () => await call.DisposeAsync());
 
         Assert.Null(thrown);
-        Assert.Equal(["call-1", "call-1", "call-1"], _pool.Releases);
+        Assert.Equal(["call-1", "call-1", "call-1"], Pool.Releases);
     }
 
     [Fact]
@@ -437,13 +436,13 @@ public sealed class BillableCallTests
     {
         for (int i = 0; i < 3; i++)
         {
-            _pool.ReleaseAnswers.Enqueue(() => new PoolReleaseResult(Outcome.Unavailable));
+            Pool.ReleaseAnswers.Enqueue(() => new PoolReleaseResult(Outcome.Unavailable));
         }
 
         await (await Begin()).DisposeAsync();
 
-        Assert.Equal(3, _pool.Releases.Count);
-        Assert.Equal([TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(300)], _waits);
+        Assert.Equal(3, Pool.Releases.Count);
+        Assert.Equal([TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(300)], _rig.Waits);
     }
 
     // ---- free usage ----
@@ -455,13 +454,13 @@ public sealed class BillableCallTests
 
         Assert.Equal("free-1", record.RequestId);
         Assert.False(record.Billed);
-        Assert.Equal([new PoolFreeUsageRequest("free-1", "chat", 300, 100, 20, "gpt-x")], _pool.FreeUsages);
+        Assert.Equal([new PoolFreeUsageRequest("free-1", "chat", 300, 100, 20, "gpt-x")], Pool.FreeUsages);
     }
 
     [Fact]
     public async Task RecordFreeUsage_RequestIdConflict_ThrowsRequestIdConflictException()
     {
-        _pool.FreeUsageAnswers.Enqueue(() => new PoolUsageResult(Outcome.RequestIdConflict));
+        Pool.FreeUsageAnswers.Enqueue(() => new PoolUsageResult(Outcome.RequestIdConflict));
 
         var error = await Assert.ThrowsAsync<RequestIdConflictException>(() => Client().RecordFreeUsageAsync(PoolId, "free-1", "chat", 300, 100, 20, "gpt-x", ct: Ct));
 
@@ -473,13 +472,13 @@ public sealed class BillableCallTests
     {
         for (int i = 0; i < 3; i++)
         {
-            _pool.FreeUsageAnswers.Enqueue(() => new PoolUsageResult(Outcome.Unavailable));
+            Pool.FreeUsageAnswers.Enqueue(() => new PoolUsageResult(Outcome.Unavailable));
         }
 
         var error = await Assert.ThrowsAsync<PoolUnavailableException>(() => Client().RecordFreeUsageAsync(PoolId, "free-1", "chat", 300, 100, 20, "gpt-x", ct: Ct));
 
         Assert.Equal(Outcome.Unavailable, error.Outcome);
-        Assert.Equal(3, _pool.FreeUsages.Count);
+        Assert.Equal(3, Pool.FreeUsages.Count);
     }
 
     [Fact]
@@ -488,7 +487,7 @@ public sealed class BillableCallTests
         var error = await Assert.ThrowsAsync<ArgumentException>(() => Client().RecordFreeUsageAsync(PoolId, "free-1", "chat", 300, 100, 20, "gpt-x", "{not json", Ct));
 
         Assert.Equal("callDetails", error.ParamName);
-        Assert.Empty(_pool.FreeUsages);
+        Assert.Empty(Pool.FreeUsages);
     }
 
     // ---- registration ----
@@ -509,81 +508,5 @@ public sealed class BillableCallTests
     {
         await Task.Yield();
         ct.ThrowIfCancellationRequested();
-    }
-
-    /// <summary>
-    /// A scripted pool: each method answers the next queued answer (which may throw), or a plain
-    /// success when none is queued, and records what it was sent. Balance: limit 10,000, nothing used.
-    /// </summary>
-    private sealed class FakePool : IPoolGrain
-    {
-        public Queue<Func<PoolReserveResult>> ReserveAnswers { get; } = new();
-
-        public Queue<Func<PoolCommitResult>> CommitAnswers { get; } = new();
-
-        public Queue<Func<PoolReleaseResult>> ReleaseAnswers { get; } = new();
-
-        public Queue<Func<PoolUsageResult>> FreeUsageAnswers { get; } = new();
-
-        public List<PoolReserveRequest> Reserves { get; } = [];
-
-        public List<PoolCommitRequest> Commits { get; } = [];
-
-        public List<string> Releases { get; } = [];
-
-        public List<PoolFreeUsageRequest> FreeUsages { get; } = [];
-
-        public Task<PoolReserveResult> Reserve(PoolReserveRequest request)
-        {
-            Reserves.Add(request);
-            return Answer(ReserveAnswers, () => new PoolReserveResult(Outcome.Created,
-                new PoolReservation(request.RequestId, ReservationState.Reserved, request.ReserveMicros, 0, 10_000, 10_000 - request.ReserveMicros, Expiry)));
-        }
-
-        public Task<PoolCommitResult> Commit(PoolCommitRequest request)
-        {
-            Commits.Add(request);
-            return Answer(CommitAnswers, () => new PoolCommitResult(Outcome.Ok,
-                new PoolCommitReceipt(request.RequestId, ReservationState.Committed, request.ActualMicros, request.ActualMicros, 10_000, 10_000 - request.ActualMicros, Late: false)));
-        }
-
-        public Task<PoolReleaseResult> Release(string requestId)
-        {
-            Releases.Add(requestId);
-            return Answer(ReleaseAnswers, () => new PoolReleaseResult(Outcome.Ok,
-                new PoolReleaseReceipt(requestId, ReservationState.Released, 500, 0, 10_000, 10_000)));
-        }
-
-        public Task<PoolUsageResult> RecordFreeUsage(PoolFreeUsageRequest request)
-        {
-            FreeUsages.Add(request);
-            return Answer(FreeUsageAnswers, () => new PoolUsageResult(Outcome.Created,
-                new PoolUsageRecord(request.RequestId, request.UsageType, request.PromptTokens, request.CompletionTokens,
-                    request.PromptTokens + request.CompletionTokens, request.CostMicros, request.Model, request.CallDetails, Billed: false, Expiry, Sequence: 1)));
-        }
-
-        public Task<PoolAccountResult> SetLimit(long limitMicros) => throw new NotSupportedException();
-
-        public Task<PoolGrantResult> Grant(PoolGrantRequest request) => throw new NotSupportedException();
-
-        public Task<PoolReservationResult> GetReservation(string requestId) => throw new NotSupportedException();
-
-        public Task<PoolAccountResult> GetPool() => throw new NotSupportedException();
-
-        public Task<PoolUsagePage> ListUsage(PoolUsageQuery query) => throw new NotSupportedException();
-
-        /// <summary>The next scripted answer; a throwing script faults the task, as a failed grain call does.</summary>
-        private static Task<T> Answer<T>(Queue<Func<T>> answers, Func<T> otherwise)
-        {
-            var next = answers.TryDequeue(out var scripted) ? scripted : otherwise;
-            try
-            {
-                return Task.FromResult(next());
-            }
-            catch (Exception e)
-            {
-                return Task.FromException<T>(e);
-            }
-        }
     }
 }
