@@ -280,6 +280,14 @@ internal sealed class Ledger<TAccount, TDetail>
         ? Task.FromException(new LedgerUnavailableException("the account is reloading after a failed write"))
         : _filling?.Durable ?? (_sealed.Count > 0 ? _sealed.Last().Durable : _flushing?.Durable) ?? Task.CompletedTask;
 
+    /// <summary>
+    /// Completes when an answer of <paramref name="refusal"/> may be given: a refusal decided on
+    /// staged changes waits until they are durable (<see cref="WhenDurable"/>); Unavailable
+    /// decides nothing (the write queue is full, or the ledger is dead) and is answered at once,
+    /// or the bound would keep its callers waiting on the very queue it protects.
+    /// </summary>
+    public Task WhenAnswerable(Outcome refusal) => refusal == Outcome.Unavailable ? Task.CompletedTask : WhenDurable();
+
     /// <summary>Waits for the running flushes to end (for deactivation). Never throws.</summary>
     public async Task DrainAsync()
     {

@@ -61,7 +61,7 @@ internal sealed class InstallGrain(LedgerStore store, LedgerClock clock, ILogger
 
         if (check.Refusal is { } refusal)
         {
-            await ledger.WhenDurable();
+            await ledger.WhenAnswerable(refusal);
             return new InstallReserveResult(refusal);
         }
 

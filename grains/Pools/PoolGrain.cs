@@ -139,7 +139,7 @@ internal sealed class PoolGrain(LedgerStore store, LedgerClock clock, ILogger<Po
 
         if (check.Refusal is { } early)
         {
-            await ledger.WhenDurable();
+            await ledger.WhenAnswerable(early);
             return new PoolReserveResult(early);
         }
 

@@ -142,7 +142,7 @@ internal sealed class PortGrain(LedgerStore store, LedgerClock clock, ILogger<Po
         var early = check.Refusal ?? (FeatureAdmitted(ledger, book, request.Feature) ? null : Outcome.TooManyFeatures);
         if (early is { } refusal)
         {
-            await ledger.WhenDurable();
+            await ledger.WhenAnswerable(refusal);
             return new PortReserveResult(refusal);
         }
 

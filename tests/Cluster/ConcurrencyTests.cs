@@ -6,10 +6,9 @@ using Npgsql;
 namespace Metering.Tests.Cluster;
 
 /// <summary>Many callers at once on one account, through the cluster client (both silos' gateways).</summary>
-[Collection(ClusterCollection.Name)]
-public sealed class ConcurrencyTests(ClusterFixture fixture)
+public sealed class ConcurrencyTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
-    private IGrainFactory Grains => fixture.Cluster.Client;
+    private IGrainFactory Grains => Fixture.Cluster.Client;
 
     [Fact]
     public async Task ParallelReserves_OnOneInstall_NeverPassTheQuota()
@@ -71,22 +70,39 @@ public sealed class ConcurrencyTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Burst_PastTheWriteQueueBound_AnswersUnavailableNeverOverspends()
+    public async Task Burst_PastTheWriteQueueBound_AnswersUnavailableForTheRest_AndLosesNothingStaged()
     {
+        // An unlimited install (max tier): every reserve is accepted, so each one stages a write.
         string id = $"burst-{Guid.NewGuid():N}";
         var install = Grains.GetGrain<IInstallGrain>(id);
+        Assert.Equal(Outcome.Created, (await install.Reserve(new InstallReserveRequest("first", Tier.Max, false, 1))).Outcome);
+        const int pastTheBound = 100;
 
-        var results = await Task.WhenAll(Enumerable.Range(0, Limits.MaxPendingOperations * 2).Select(i =>
-            install.Reserve(new InstallReserveRequest($"r{i}", Tier.Pro, false, 1))));
+        // The flush waits on the locked row, so nothing drains: the queue fills to its bound.
+        await using var rowLock = await AccountRowLock.OpenAsync(Fixture.ConnectionString, "install", id, fence: false);
+        var calls = Enumerable.Range(0, Limits.MaxPendingOperations + pastTheBound)
+            .Select(i => install.Reserve(new InstallReserveRequest($"r{i}", Tier.Max, false, 1)))
+            .ToList();
+        await rowLock.WaitUntilAFlushWaits();
+        while (calls.Count(c => c.IsCompleted) < pastTheBound)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
 
-        Assert.All(results, r => Assert.Contains(r.Outcome, new[] { Outcome.Created, Outcome.OutOfCredits, Outcome.Unavailable }));
-        Assert.Equal(1000, results.Count(r => r.Outcome == Outcome.Created) + (await install.GetAccount()).Account!.Remaining);
-        Assert.Equal(results.Count(r => r.Outcome == Outcome.Created), await SumOpenHolds(id));
+        var answeredWhileFull = calls.Where(c => c.IsCompleted).Select(c => c.Result.Outcome).ToList();
+        await rowLock.ReleaseAsync();
+        var results = await Task.WhenAll(calls);
+
+        Assert.Equal(Enumerable.Repeat(Outcome.Unavailable, pastTheBound), answeredWhileFull);
+        Assert.Equal(pastTheBound, results.Count(r => r.Outcome == Outcome.Unavailable));
+        Assert.Equal(Limits.MaxPendingOperations, results.Count(r => r.Outcome == Outcome.Created));
+        Assert.Equal(1 + Limits.MaxPendingOperations, (await install.GetAccount()).Account!.Reserved);
+        Assert.Equal(1 + Limits.MaxPendingOperations, await SumOpenHolds(id));
     }
 
     private async Task<long> SumOpenHolds(string installId)
     {
-        await using var db = NpgsqlDataSource.Create(fixture.ConnectionString);
+        await using var db = NpgsqlDataSource.Create(Fixture.ConnectionString);
         await using var cmd = db.CreateCommand("SELECT coalesce(sum(amount), 0) FROM ledger_hold WHERE account_id = $1 AND state = 0");
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = installId });
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken));

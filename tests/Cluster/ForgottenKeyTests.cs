@@ -12,8 +12,7 @@ namespace Metering.Tests.Cluster;
 /// up in the journal before anything is decided: a replay is answered with its first answer or
 /// a conflict, never decided afresh, and never fails the other calls of its account.
 /// </summary>
-[Collection(ClusterCollection.Name)]
-public sealed class ForgottenKeyTests(ClusterFixture fixture)
+public sealed class ForgottenKeyTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
     private const string Admin = ClusterFixture.AdminKey;
     private const string Relay = ClusterFixture.RelayKey;
@@ -23,10 +22,10 @@ public sealed class ForgottenKeyTests(ClusterFixture fixture)
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private HttpClient Http => fixture.Http;
+    private HttpClient Http => Fixture.Http;
 
     private Task Restart() =>
-        fixture.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, Ct);
+        Fixture.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, Ct);
 
     /// <summary>Moves the clock past the first key's time, so every later entry is newer than it.</summary>
     private static void Later() => ClusterFixture.Clock.Advance(TimeSpan.FromSeconds(1));
@@ -49,7 +48,7 @@ public sealed class ForgottenKeyTests(ClusterFixture fixture)
         Assert.Equal(HttpStatusCode.Created, first.Status);
         Assert.Equal(HttpStatusCode.OK, (await Http.Send(HttpMethod.Post, $"/v1/pools/{id}/reservations/r0/commit", Relay,
             """{"actualMicros":100,"promptTokens":1,"completionTokens":1,"model":"m"}""")).Status);
-        await FreeCalls(fixture.Cluster.Client.GetGrain<IPoolGrain>(id), Filler);
+        await FreeCalls(Fixture.Cluster.Client.GetGrain<IPoolGrain>(id), Filler);
         await Restart();
 
         var replay = await Http.Send(HttpMethod.Post, $"/v1/pools/{id}/reservations", Relay, reserveBody);
@@ -65,7 +64,7 @@ public sealed class ForgottenKeyTests(ClusterFixture fixture)
     [Fact]
     public async Task PoolReserve_OfACommittedHoldReplayedAfterRestartAmongOtherCalls_IsAReplay_AndTheOthersCommit()
     {
-        var pool = fixture.Cluster.Client.GetGrain<IPoolGrain>($"forgot-room-{Guid.NewGuid():N}");
+        var pool = Fixture.Cluster.Client.GetGrain<IPoolGrain>($"forgot-room-{Guid.NewGuid():N}");
         await pool.SetLimit(1_000_000);
         var first = await pool.Reserve(new PoolReserveRequest("r0", 10, "chat"));
         Assert.Equal(Outcome.Ok, (await pool.Commit(new PoolCommitRequest("r0", 10, 1, 1, "m"))).Outcome);
@@ -88,7 +87,7 @@ public sealed class ForgottenKeyTests(ClusterFixture fixture)
     [Fact]
     public async Task PoolFreeUsage_ReplayedAfterRestart_IsAReplay_AndRecordedOnce()
     {
-        var pool = fixture.Cluster.Client.GetGrain<IPoolGrain>($"forgot-free-{Guid.NewGuid():N}");
+        var pool = Fixture.Cluster.Client.GetGrain<IPoolGrain>($"forgot-free-{Guid.NewGuid():N}");
         var request = new PoolFreeUsageRequest("u0", "chat", 5, 2, 3, "model");
         var first = await pool.RecordFreeUsage(request);
         await FreeCalls(pool, Filler);
@@ -107,7 +106,7 @@ public sealed class ForgottenKeyTests(ClusterFixture fixture)
     [Fact]
     public async Task PortUsage_ReplayedAfterRestart_IsAReplay_AndCountedOnce()
     {
-        var port = fixture.Cluster.Client.GetGrain<IPortGrain>($"forgot-port-{Guid.NewGuid():N}");
+        var port = Fixture.Cluster.Client.GetGrain<IPortGrain>($"forgot-port-{Guid.NewGuid():N}");
         var request = new PortUsageRequest("u0", 7, 3, "prov", "model", "chat");
         var first = await port.RecordUsage(request);
         Later();
@@ -128,7 +127,7 @@ public sealed class ForgottenKeyTests(ClusterFixture fixture)
     [Fact]
     public async Task PortReserve_OfACommittedHoldReplayedAfterRestart_IsAReplay_AndHoldsNothing()
     {
-        var port = fixture.Cluster.Client.GetGrain<IPortGrain>($"forgot-port-reserve-{Guid.NewGuid():N}");
+        var port = Fixture.Cluster.Client.GetGrain<IPortGrain>($"forgot-port-reserve-{Guid.NewGuid():N}");
         var request = new PortReserveRequest("r0", 100, "chat");
         var first = await port.Reserve(request);
         Assert.Equal(Outcome.Ok, (await port.Commit(new PortCommitRequest("r0", 60, 40, "prov", "model"))).Outcome);
@@ -149,7 +148,7 @@ public sealed class ForgottenKeyTests(ClusterFixture fixture)
     [Fact]
     public async Task PoolCommit_ReplayWithTheSameCallDetailsOtherwiseSpelled_IsAReplay()
     {
-        var pool = fixture.Cluster.Client.GetGrain<IPoolGrain>($"canonical-{Guid.NewGuid():N}");
+        var pool = Fixture.Cluster.Client.GetGrain<IPoolGrain>($"canonical-{Guid.NewGuid():N}");
         await pool.SetLimit(1_000);
         await pool.Reserve(new PoolReserveRequest("r1", 10, "chat"));
         var commit = new PoolCommitRequest("r1", 10, 1, 1, "m", CallDetails: """{"route":"/chat","tags":["a","b"],"n":{"x":1,"y":2}}""");

@@ -5,29 +5,15 @@ using Metering.Tests.Support;
 namespace Metering.Tests.Cluster;
 
 /// <summary>The install grain through the test cluster's client, against real PostgreSQL.</summary>
-[Collection(ClusterCollection.Name)]
-public sealed class InstallGrainTests(ClusterFixture fixture) : IAsyncLifetime
+public sealed class InstallGrainTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
     private static int _next;
 
-    private IGrainFactory Grains => fixture.Cluster.Client;
-
-    public async ValueTask InitializeAsync() => await ResetQuotas();
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    private IGrainFactory Grains => Fixture.Cluster.Client;
 
     private static string NewId(string prefix) => $"{prefix}-{Interlocked.Increment(ref _next)}-{Guid.NewGuid():N}";
 
     private IInstallGrain Install(string id) => Grains.GetGrain<IInstallGrain>(id);
-
-    private async Task ResetQuotas()
-    {
-        var quotas = Grains.GetGrain<ITierQuotasGrain>(ITierQuotasGrain.Key);
-        foreach (var tier in Enum.GetValues<Tier>())
-        {
-            Assert.Equal(Outcome.Ok, (await quotas.Set(tier, TierQuota.DefaultFor(tier))).Outcome);
-        }
-    }
 
     [Fact]
     public async Task NeverSeenInstall_ReadsAsBlankCoreRow()
@@ -218,7 +204,7 @@ public sealed class InstallGrainTests(ClusterFixture fixture) : IAsyncLifetime
         await install.Commit(new InstallCommitRequest("r1"));
         // A silo whose clock is a month ahead wrote the account last: its use belongs to that month.
         string ahead = UtcCalendarMonth(ClusterFixture.Clock.GetUtcNow().AddMonths(1));
-        await using (var db = Npgsql.NpgsqlDataSource.Create(fixture.ConnectionString))
+        await using (var db = Npgsql.NpgsqlDataSource.Create(Fixture.ConnectionString))
         await using (var update = db.CreateCommand(
             "UPDATE ledger_account SET state = jsonb_set(state, '{month}', to_jsonb($2::text)), version = version + 1 WHERE kind = 'install' AND account_id = $1"))
         {
@@ -379,7 +365,7 @@ public sealed class InstallGrainTests(ClusterFixture fixture) : IAsyncLifetime
 
         Assert.Equal(Outcome.Replayed, replay.Outcome);
         Assert.Equal(first.Reservation, replay.Reservation);
-        await using var db = Npgsql.NpgsqlDataSource.Create(fixture.ConnectionString);
+        await using var db = Npgsql.NpgsqlDataSource.Create(Fixture.ConnectionString);
         await using var holds = db.CreateCommand($"SELECT count(*) FROM ledger_hold WHERE account_id = '{id}'");
         await using var journal = db.CreateCommand($"SELECT count(*) FROM ledger_journal WHERE account_id = '{id}' AND op_key = 'k0'");
         Assert.Equal((long)count + 1, (long)(await holds.ExecuteScalarAsync(TestContext.Current.CancellationToken))!);

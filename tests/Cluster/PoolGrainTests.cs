@@ -6,15 +6,14 @@ using Npgsql;
 namespace Metering.Tests.Cluster;
 
 /// <summary>The pool grain through the test cluster's client, against real PostgreSQL.</summary>
-[Collection(ClusterCollection.Name)]
-public sealed class PoolGrainTests(ClusterFixture fixture)
+public sealed class PoolGrainTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private IPoolGrain NewPool(out string id)
     {
         id = $"pool-{Guid.NewGuid():N}";
-        return fixture.Cluster.Client.GetGrain<IPoolGrain>(id);
+        return Fixture.Cluster.Client.GetGrain<IPoolGrain>(id);
     }
 
     [Fact]
@@ -92,7 +91,7 @@ public sealed class PoolGrainTests(ClusterFixture fixture)
     {
         var pool = NewPool(out _);
         var first = await pool.Grant(new PoolGrantRequest("g1", 70));
-        await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, Ct);
+        await Fixture.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, Ct);
 
         var replay = await pool.Grant(new PoolGrantRequest("g1", 70));
 
@@ -245,7 +244,7 @@ public sealed class PoolGrainTests(ClusterFixture fixture)
             Interlocked.Add(ref debited, cost);
         }));
 
-        await using var db = NpgsqlDataSource.Create(fixture.ConnectionString);
+        await using var db = NpgsqlDataSource.Create(Fixture.ConnectionString);
         await using var cmd = db.CreateCommand(
             "SELECT count(*) FILTER (WHERE billed), count(*) FILTER (WHERE NOT billed), coalesce(sum(cost_micros) FILTER (WHERE billed), 0), " +
             "count(DISTINCT seq) FROM pool_audit WHERE pool_id = $1");
@@ -261,7 +260,7 @@ public sealed class PoolGrainTests(ClusterFixture fixture)
 
     private async Task<long> AuditCount(string poolId)
     {
-        await using var db = NpgsqlDataSource.Create(fixture.ConnectionString);
+        await using var db = NpgsqlDataSource.Create(Fixture.ConnectionString);
         await using var cmd = db.CreateCommand("SELECT count(*) FROM pool_audit WHERE pool_id = $1");
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = poolId });
         return (long)(await cmd.ExecuteScalarAsync(Ct))!;

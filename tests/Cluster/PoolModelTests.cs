@@ -8,8 +8,7 @@ namespace Metering.Tests.Cluster;
 /// A seeded model-based test: random reserve / commit / release / clock moves on one pool,
 /// each answer and the balance checked against a simple model after every step.
 /// </summary>
-[Collection(ClusterCollection.Name)]
-public sealed class PoolModelTests(ClusterFixture fixture)
+public sealed class PoolModelTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
     private enum HoldState { Reserved, Committed, Released }
 
@@ -23,7 +22,7 @@ public sealed class PoolModelTests(ClusterFixture fixture)
     {
         var random = new Random(seed);
         string id = $"model-{seed}-{Guid.NewGuid():N}";
-        var pool = fixture.Cluster.Client.GetGrain<IPoolGrain>(id);
+        var pool = Fixture.Cluster.Client.GetGrain<IPoolGrain>(id);
         const long limit = 5_000;
         await pool.SetLimit(limit);
         long used = 0;

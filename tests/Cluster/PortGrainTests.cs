@@ -6,15 +6,14 @@ using Npgsql;
 namespace Metering.Tests.Cluster;
 
 /// <summary>The port grain through the test cluster's client, its periods driven by the fake clock.</summary>
-[Collection(ClusterCollection.Name)]
-public sealed class PortGrainTests(ClusterFixture fixture)
+public sealed class PortGrainTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private IPortGrain NewPort(out string id)
     {
         id = $"port-{Guid.NewGuid():N}";
-        return fixture.Cluster.Client.GetGrain<IPortGrain>(id);
+        return Fixture.Cluster.Client.GetGrain<IPortGrain>(id);
     }
 
     private static async Task Use(IPortGrain port, string requestId, long tokens, string feature = "chat")
@@ -54,7 +53,7 @@ public sealed class PortGrainTests(ClusterFixture fixture)
         Assert.Equal((true, 800L, 1000L, BudgetPeriod.Week, "admin-key"), (second.Budget!.Enabled, second.Budget.SoftCapTokens, second.Budget.HardCapTokens, second.Budget.Period, second.Budget.UpdatedBy));
         Assert.Equal(Outcome.InvalidRequest, invalid.Outcome);
         Assert.Equal(second.Budget, (await port.GetBudget()).Budget);
-        await using var db = NpgsqlDataSource.Create(fixture.ConnectionString);
+        await using var db = NpgsqlDataSource.Create(Fixture.ConnectionString);
         await using var cmd = db.CreateCommand("SELECT string_agg(changed_by || ':' || period || ':' || hard_cap_tokens, ',' ORDER BY seq) FROM port_budget_change WHERE port_id = $1");
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
         Assert.Equal("ops-key:month:500000,admin-key:week:1000", (string?)await cmd.ExecuteScalarAsync(Ct));
@@ -228,7 +227,7 @@ public sealed class PortGrainTests(ClusterFixture fixture)
         var port = NewPort(out _);
         await Use(port, "u1", 12, "chat");
         var first = await port.RecordUsage(new PortUsageRequest("u2", 1, 2, "prov", "m", "image"));
-        await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, Ct);
+        await Fixture.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, Ct);
 
         var replay = await port.RecordUsage(new PortUsageRequest("u2", 1, 2, "prov", "m", "image"));
         var conflict = await port.RecordUsage(new PortUsageRequest("u2", 1, 3, "prov", "m", "image"));

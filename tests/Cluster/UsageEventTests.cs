@@ -6,16 +6,15 @@ using Npgsql;
 namespace Metering.Tests.Cluster;
 
 /// <summary>Usage ingestion and invoice lines through the grains, against real PostgreSQL.</summary>
-[Collection(ClusterCollection.Name)]
-public sealed class UsageEventTests(ClusterFixture fixture)
+public sealed class UsageEventTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
     private static readonly DateTimeOffset Noon = new(2026, 3, 15, 12, 0, 0, TimeSpan.Zero);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private IUsageIngestGrain Ingestor => fixture.Cluster.Client.GetGrain<IUsageIngestGrain>(0);
+    private IUsageIngestGrain Ingestor => Fixture.Cluster.Client.GetGrain<IUsageIngestGrain>(0);
 
-    private IInvoiceGrain Invoices => fixture.Cluster.Client.GetGrain<IInvoiceGrain>(0);
+    private IInvoiceGrain Invoices => Fixture.Cluster.Client.GetGrain<IInvoiceGrain>(0);
 
     private static string NewTenant() => $"t-{Guid.NewGuid():N}";
 
@@ -86,7 +85,7 @@ public sealed class UsageEventTests(ClusterFixture fixture)
     public async Task ConcurrentDuplicates_RecordExactlyOnce()
     {
         string tenant = NewTenant();
-        var client2 = fixture.Cluster.Client;
+        var client2 = Fixture.Cluster.Client;
 
         var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
             client2.GetGrain<IUsageIngestGrain>(0).Ingest([Event(tenant, "same", 0.25m), Event(tenant, $"own-{i}", 0.01m)])));
@@ -217,7 +216,7 @@ public sealed class UsageEventTests(ClusterFixture fixture)
             Event(tenant, $"c{c}-{i % 200}", random.Next(0, 10_000) / 10_000m, deployment: $"d{i % 4}",
                 at: Noon.AddHours(random.Next(-300, 300)), input: random.Next(0, 1000), output: random.Next(0, 1000)))])));
 
-        await using var db = NpgsqlDataSource.Create(fixture.ConnectionString);
+        await using var db = NpgsqlDataSource.Create(Fixture.ConnectionString);
         await using var cmd = db.CreateCommand(
             "SELECT count(*) FROM (" +
             "  SELECT (occurred_at AT TIME ZONE 'UTC')::date AS day, deployment_id, sum(input_tokens) AS i, sum(output_tokens) AS o, count(*) AS n, sum(customer_charge) AS c " +

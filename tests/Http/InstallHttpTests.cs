@@ -5,30 +5,13 @@ using Metering.Tests.Support;
 namespace Metering.Tests.Http;
 
 /// <summary>The HTTP contract of installs and the conventions, every error code included.</summary>
-[Collection(ClusterCollection.Name)]
-public sealed class InstallHttpTests(ClusterFixture fixture) : IAsyncLifetime
+public sealed class InstallHttpTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
     private const string Admin = ClusterFixture.AdminKey;
     private const string Relay = ClusterFixture.RelayKey;
     private readonly string _install = $"http-{Guid.NewGuid():N}";
 
-    private HttpClient Http => fixture.Http;
-
-    public async ValueTask InitializeAsync()
-    {
-        foreach (string tier in new[] { "core", "pro", "max" })
-        {
-            string body = tier switch
-            {
-                "core" => """{"lifetime":100}""",
-                "pro" => """{"monthly":1000}""",
-                _ => "{}",
-            };
-            Assert.Equal(HttpStatusCode.OK, (await Http.Send(HttpMethod.Put, $"/v1/admin/tiers/{tier}", Admin, body)).Status);
-        }
-    }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    private HttpClient Http => Fixture.Http;
 
     private string Reservations => $"/v1/installs/{_install}/reservations";
 

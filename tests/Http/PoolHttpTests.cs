@@ -5,21 +5,21 @@ using Metering.Tests.Support;
 namespace Metering.Tests.Http;
 
 /// <summary>The HTTP contract of pools, every error code included.</summary>
-[Collection(ClusterCollection.Name)]
-public sealed class PoolHttpTests(ClusterFixture fixture) : IAsyncLifetime
+public sealed class PoolHttpTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
     private const string Admin = ClusterFixture.AdminKey;
     private const string Relay = ClusterFixture.RelayKey;
     private readonly string _pool = $"pool-http-{Guid.NewGuid():N}";
 
-    private HttpClient Http => fixture.Http;
+    private HttpClient Http => Fixture.Http;
 
     private string Base => $"/v1/pools/{_pool}";
 
-    public async ValueTask InitializeAsync() =>
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
         Assert.Equal(HttpStatusCode.OK, (await Http.Send(HttpMethod.Put, $"/v1/admin/pools/{_pool}", Admin, """{"limitMicros":1000}""")).Status);
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 
     [Fact]
     public async Task Lifecycle_ReserveCommitAboveTheHold_ThenReadTheAudit()

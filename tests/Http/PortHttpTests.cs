@@ -5,14 +5,13 @@ using Metering.Tests.Support;
 namespace Metering.Tests.Http;
 
 /// <summary>The HTTP contract of ports, every error code included.</summary>
-[Collection(ClusterCollection.Name)]
-public sealed class PortHttpTests(ClusterFixture fixture)
+public sealed class PortHttpTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
     private const string Admin = ClusterFixture.AdminKey;
     private const string Relay = ClusterFixture.RelayKey;
     private readonly string _port = $"port-http-{Guid.NewGuid():N}";
 
-    private HttpClient Http => fixture.Http;
+    private HttpClient Http => Fixture.Http;
 
     private string Base => $"/v1/ports/{_port}";
 

@@ -5,13 +5,12 @@ using Metering.Tests.Support;
 namespace Metering.Tests.Http;
 
 /// <summary>The HTTP contract of usage events and invoice lines, every error code included.</summary>
-[Collection(ClusterCollection.Name)]
-public sealed class UsageHttpTests(ClusterFixture fixture)
+public sealed class UsageHttpTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
     private const string Relay = ClusterFixture.RelayKey;
     private readonly string _tenant = $"tenant-{Guid.NewGuid():N}";
 
-    private HttpClient Http => fixture.Http;
+    private HttpClient Http => Fixture.Http;
 
     private string EventJson(string id, string charge = "\"0.0015\"", string? tenant = null, string occurredAt = "2026-04-10T08:00:00Z", string extra = "") =>
         $$"""{"gatewayRequestId":"{{id}}","tenantId":"{{tenant ?? _tenant}}","deploymentId":"dep-1","occurredAt":"{{occurredAt}}","inputTokens":100,"outputTokens":50,"customerCharge":{{charge}}{{extra}}}""";

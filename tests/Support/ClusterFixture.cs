@@ -1,4 +1,6 @@
 using Metering.ClientApi.Hosting;
+using Metering.GrainInterfaces.Common;
+using Metering.GrainInterfaces.Installs;
 using Metering.Grains.Hosting;
 using Metering.Grains.Time;
 using Metering.Tests.Infrastructure;
@@ -6,7 +8,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 
 namespace Metering.Tests.Support;
@@ -24,8 +25,15 @@ public sealed class ClusterFixture(PostgresFixture postgres) : IAsyncLifetime
 
     private const string ConnectionStringProperty = "MeteringTestConnectionString";
 
-    /// <summary>The clock of every silo: tests move it instead of sleeping.</summary>
-    public static FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+    /// <summary>Where the clock stands at the start of every test (see <see cref="ResetAsync"/>).</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// The clock of every silo: tests move it instead of sleeping. Static because the silo
+    /// configurator is made by the test cluster from its type; <see cref="ResetAsync"/> sets it
+    /// back to <see cref="Start"/> before each test.
+    /// </summary>
+    public static TestClock Clock { get; } = new(Start);
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -63,6 +71,25 @@ public sealed class ClusterFixture(PostgresFixture postgres) : IAsyncLifetime
         _api.MapMeteringApi();
         await _api.StartAsync();
         Http = _api.GetTestClient();
+    }
+
+    /// <summary>
+    /// What every test of the "cluster" collection runs first, so that it starts from the same
+    /// shared state whatever ran before it, alone or in any order: the clock at <see cref="Start"/>
+    /// and the default tier quotas. (Accounts need no reset: each test uses fresh ids.)
+    /// </summary>
+    public async Task ResetAsync()
+    {
+        Clock.Set(Start);
+        var quotas = Cluster.Client.GetGrain<ITierQuotasGrain>(ITierQuotasGrain.Key);
+        foreach (var tier in Enum.GetValues<Tier>())
+        {
+            var result = await quotas.Set(tier, TierQuota.DefaultFor(tier));
+            if (result.Outcome != Outcome.Ok)
+            {
+                throw new InvalidOperationException($"resetting the {tier} quota answered {result.Outcome}");
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

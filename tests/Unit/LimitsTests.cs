@@ -15,7 +15,7 @@ public sealed class LimitsTests
         Assert.True(Limits.MinTtlSeconds <= Limits.DefaultTtlSeconds && Limits.DefaultTtlSeconds <= Limits.MaxTtlSeconds);
         Assert.True(Limits.DefaultPageSize <= Limits.MaxPageSize);
         Assert.True(Limits.MaxBodyBytes < Limits.MaxBatchBodyBytes);
-        Assert.True(Limits.MaxTtlSeconds >= Limits.RequestIdRetentionHours * 3600 / 24, "a hold may live as long as its key is remembered");
+        Assert.True(Limits.RequestIdRetentionHours * 3600L >= Limits.MaxTtlSeconds, "a key is remembered at least as long as its hold may live");
         // 10^4 open holds of at most 10^15 each must not overflow a long.
         Assert.True(Limits.MaxAmount <= long.MaxValue / (Limits.MaxOpenHoldsPerAccount + Limits.MaxFlushBatch));
     }
