@@ -3,7 +3,8 @@
 #
 #   pg-local.sh start   DIR [--port N] [--fast]   init if needed, start, create db `metering`,
 #                                                 print the Npgsql connection string (last stdout line)
-#   pg-local.sh stop    DIR                       fast shutdown (no error if not running)
+#   pg-local.sh stop    DIR [--immediate]         fast shutdown (no error if not running); --immediate
+#                                                 aborts at once, like a crash (for fault tests)
 #   pg-local.sh status  DIR                       exit 0 running, 3 stopped, 4 no cluster
 #   pg-local.sh url     DIR                       print the connection string
 #   pg-local.sh destroy DIR                       stop and delete the cluster (and DIR if left empty)
@@ -52,7 +53,7 @@ die() {
 }
 
 usage() {
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -452,6 +453,13 @@ cmd_stop() {
         log "not running"
         return 0
     fi
+    if [[ "$IMMEDIATE" == 1 ]]; then
+        log "stopping (immediate shutdown: no checkpoint, crash recovery at the next start)"
+        as_owner "$BIN/pg_ctl" stop -D "$DATA" -m immediate -w -t 30 -s >&2 ||
+            die "could not stop the server of $DATA"
+        log "stopped"
+        return 0
+    fi
     log "stopping (fast shutdown)"
     if ! as_owner "$BIN/pg_ctl" stop -D "$DATA" -m fast -w -t 60 -s >&2; then
         log "fast shutdown did not finish in 60 s; using immediate shutdown"
@@ -527,6 +535,7 @@ shift
 DIR_ARG=""
 WANT_PORT=""
 FAST=0
+IMMEDIATE=0
 while [[ $# -gt 0 ]]; do
     case "$1" in
     --port)
@@ -540,6 +549,10 @@ while [[ $# -gt 0 ]]; do
         ;;
     --fast)
         FAST=1
+        shift
+        ;;
+    --immediate)
+        IMMEDIATE=1
         shift
         ;;
     -h | --help) usage ;;
@@ -557,6 +570,9 @@ if [[ -n "$WANT_PORT" ]] && ! [[ "$WANT_PORT" =~ ^[0-9]+$ && "$WANT_PORT" -ge 10
 fi
 if [[ "$CMD" != start ]] && [[ -n "$WANT_PORT" || "$FAST" == 1 ]]; then
     die "--port and --fast only apply to start"
+fi
+if [[ "$CMD" != stop && "$IMMEDIATE" == 1 ]]; then
+    die "--immediate only applies to stop"
 fi
 
 DIR=$(realpath -m -- "$DIR_ARG")
