@@ -6,6 +6,9 @@ namespace Metering.ClientApi.Hosting;
 /// <summary>The Orleans client of a real client-api process: it finds silos through the clustering table.</summary>
 public static partial class OrleansClientSetup
 {
+    /// <summary>This project's default for <see cref="GatewayOptions.GatewayListRefreshPeriod"/> (Orleans: 1 minute).</summary>
+    public static readonly TimeSpan DefaultGatewayListRefreshPeriod = TimeSpan.FromSeconds(10);
+
     public static WebApplicationBuilder AddMeteringOrleansClient(this WebApplicationBuilder builder)
     {
         string connectionString = builder.Configuration.GetConnectionString("Metering") is { Length: > 0 } cs
@@ -24,6 +27,12 @@ public static partial class OrleansClientSetup
                 o.Invariant = "Npgsql";
                 o.ConnectionString = connectionString;
             });
+            // Our default first, then Orleans:Gateway (GatewayOptions), so a key set there wins.
+            // A client whose gateways all failed re-reads the table on its next call anyway; the
+            // period bounds how long an idle one, or one still holding a live gateway, takes to
+            // use a new silo (docs/operations.md). Costs one small SELECT per period.
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = DefaultGatewayListRefreshPeriod);
+            client.Services.Configure<GatewayOptions>(builder.Configuration.GetSection("Orleans:Gateway"));
             client.AddActivityPropagation();
             client.UseConnectionRetryFilter<RetryUntilStopped>();
         });

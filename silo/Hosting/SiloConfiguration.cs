@@ -18,6 +18,8 @@ public static class SiloConfiguration
             silo.Configure<SiloOptions>(o => o.SiloName = name);
         }
 
+        // Our defaults first, then Orleans:Membership, so that any key set there wins.
+        silo.Services.Configure<ClusterMembershipOptions>(MembershipDefaults.Apply);
         silo.Services.Configure<ClusterMembershipOptions>(settings.Membership);
         silo.ConfigureEndpoints(
             settings.AdvertisedAddress, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: settings.ListenOnAnyAddress);
@@ -26,6 +28,14 @@ public static class SiloConfiguration
             o.Invariant = "Npgsql";
             o.ConnectionString = settings.ConnectionString;
         });
+        if (settings.KubernetesHosting)
+        {
+            // Declares dead, at once, the Active entries of silos whose pods no longer exist (on
+            // start and while watching pods), instead of waiting for probes. It also sets SiloName
+            // to POD_NAME, as we do; the address stays ours, since ConfigureEndpoints set POD_IP.
+            silo.UseKubernetesHosting();
+        }
+
         silo.AddActivityPropagation();
         silo.AddMeteringGrains(settings.ConnectionString);
         return silo;

@@ -16,7 +16,8 @@ public sealed record SiloSettings(
     bool ListenOnAnyAddress,
     string? SiloName,
     TimeSpan ShutdownTimeout,
-    IConfigurationSection Membership)
+    IConfigurationSection Membership,
+    bool KubernetesHosting)
 {
     public static SiloSettings From(IConfiguration config)
     {
@@ -37,7 +38,10 @@ public sealed record SiloSettings(
             config["POD_NAME"] ?? config["Orleans:SiloName"],
             TimeSpan.FromSeconds(config.GetValue("Orleans:ShutdownTimeoutSeconds", 45)),
             // Optional failure-detection tuning (ClusterMembershipOptions: ProbeTimeout,
-            // NumMissedProbesLimit, NumVotesForDeathDeclaration, ...); Orleans' defaults otherwise.
-            config.GetSection("Orleans:Membership"));
+            // NumMissedProbesLimit, ...), bound over MembershipDefaults.
+            config.GetSection("Orleans:Membership"),
+            // Off unless asked for: outside a pod, or without its RBAC, Orleans' Kubernetes agent
+            // cannot start, and it would keep the silo from starting.
+            config.GetValue("Orleans:KubernetesHosting", false));
     }
 }

@@ -60,7 +60,8 @@ public sealed class RunningSystem : IAsyncLifetime
             ["Orleans__ClusterId"] = ClusterId,
             ["Orleans__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            // Detect crashed silos in seconds rather than Orleans' production defaults.
+            // Detect crashed silos faster still than the silo's own defaults (MembershipDefaults),
+            // so the failover test spends less time waiting; CrashRecoveryTests runs without these.
             ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
             ["Orleans__Membership__NumMissedProbesLimit"] = "2",
             ["Orleans__Membership__NumVotesForDeathDeclaration"] = "1",
