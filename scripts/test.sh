@@ -7,6 +7,16 @@ cd "$(dirname "$0")/.."
 
 command -v dotnet >/dev/null || { echo "test.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 
+# The fault harness's short run (tests/Faults) partitions silos with nftables and runs one silo
+# with its clock behind through libfaketime; as root, install them when missing (as CI is).
+need=()
+command -v nft >/dev/null || need+=(nftables)
+compgen -G "/usr/lib/*/faketime/libfaketime.so.1" >/dev/null || need+=(faketime)
+if [[ ${#need[@]} -gt 0 && $(id -u) -eq 0 ]]; then
+    echo "==> installing ${need[*]}" >&2
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
 echo "==> building (Release)" >&2
 dotnet build Metering.sln -c Release -nologo -clp:ErrorsOnly
 

@@ -8,6 +8,7 @@ namespace Metering.Tests.Faults;
 /// over a real PostgreSQL, load on every account kind through two front ends, each fault once,
 /// then every promise checked against the recorded history. The long runs are scripts/faults.sh.
 /// </summary>
+[Collection(FaultHarnessCollection.Name)]
 public sealed class FaultHarnessTests
 {
     [Fact]

@@ -47,14 +47,16 @@ internal sealed class FaultInjector(HarnessCluster cluster, FaultTimings timings
     private async Task<string> PauseSiloAsync()
     {
         var victim = cluster.LiveSilos.Last(s => !s.IsPaused);
+        var pausedAt = DateTime.UtcNow;
         await victim.PauseAsync();
-        await Task.Delay(timings.Pause);
+        // Frozen until the others declare it dead (past failure detection), at most the pause bound.
+        var declared = await cluster.WaitDeclaredDeadAsync([victim], timings.Pause);
+        double frozen = (DateTime.UtcNow - pausedAt).TotalSeconds;
         await victim.ResumeAsync();
-        // Declared dead while frozen, it must find out and stop itself; its late writes are fenced.
+        // On resume it must find out it is dead and stop itself; meanwhile its late writes are fenced.
         bool stopped = await victim.WaitExitAsync(timings.SelfStop);
-        return stopped
-            ? $"{victim.Name} paused {timings.Pause.TotalSeconds:F0} s, stopped itself on resume"
-            : $"{victim.Name} paused {timings.Pause.TotalSeconds:F0} s, still running on resume (rejoined)";
+        string detection = declared is null ? $"not declared dead within {frozen:F0} s" : $"declared dead after {frozen:F0} s";
+        return $"{victim.Name} frozen, {detection}, " + (stopped ? "stopped itself on resume" : "still running on resume");
     }
 
     private async Task<string> RestartPostgresAsync()
@@ -86,20 +88,25 @@ internal sealed class FaultInjector(HarnessCluster cluster, FaultTimings timings
         }
 
         var silos = cluster.LiveSilos.Where(s => !s.IsPaused).ToList();
+        var cutAt = DateTime.UtcNow;
+        AppNode? declared;
         await Partition.CutAsync(silos.Select(s => s.SiloPort));
         try
         {
-            await Task.Delay(timings.Partition);
+            // Cut until one side declares the other dead, at most the partition bound.
+            declared = await cluster.WaitDeclaredDeadAsync(silos, timings.Partition);
         }
         finally
         {
             await Partition.HealAsync();
         }
 
-        // One side is declared dead by the other and stops itself; give it the time to notice.
-        await Task.Delay(timings.Down);
-        int stopped = silos.Count(s => s.HasExited);
-        return $"silos partitioned {timings.Partition.TotalSeconds:F0} s, {stopped} of {silos.Count} stopped themselves";
+        double cut = (DateTime.UtcNow - cutAt).TotalSeconds;
+        // The side declared dead learns it once the network is back and stops itself.
+        bool stopped = declared is not null && await declared.WaitExitAsync(timings.SelfStop);
+        return declared is null
+            ? $"silos partitioned {cut:F0} s, neither declared dead"
+            : $"silos partitioned {cut:F0} s until {declared.Name} was declared dead; it {(stopped ? "stopped itself" : "kept running")} once healed";
     }
 
     private async Task<string> KillFrontEndAsync()
@@ -113,12 +120,11 @@ internal sealed class FaultInjector(HarnessCluster cluster, FaultTimings timings
     private async Task<string> ClockSkewAsync()
     {
         var skewed = await cluster.StartSiloAsync(-timings.ClockSkewSeconds);
-        // Hand grains to the skewed silo: the oldest normal one leaves (SIGKILL, as a crash).
-        var leaving = cluster.LiveSilos.First(s => s != skewed && !s.IsPaused);
+        // Hand grains to the skewed silo: the oldest normal one leaves (SIGKILL, as a crash). The
+        // skewed silo stays one of the two: later faults run with one clock behind the other.
+        var leaving = cluster.LiveSilos.First(s => s != skewed && !s.IsPaused && !s.IsClockSkewed);
         await leaving.KillAsync();
         await Task.Delay(timings.Skew);
-        await cluster.StartSiloAsync();
-        await skewed.KillAsync();
-        return $"{skewed.Name} ran {timings.ClockSkewSeconds} s behind for {timings.Skew.TotalSeconds:F0} s";
+        return $"{skewed.Name} joined {timings.ClockSkewSeconds} s behind, {leaving.Name} left; it stays in the cluster";
     }
 }

@@ -16,7 +16,14 @@ internal static class Partition
     {
         string ports = string.Join(", ", siloPorts);
         await HealAsync();
-        string script = $"table inet {Table} {{ chain input {{ type filter hook input priority 0; policy accept; tcp dport {{ {ports} }} drop; }} }}";
+        string script = $$"""
+            table inet {{Table}} {
+                chain input {
+                    type filter hook input priority 0; policy accept;
+                    tcp dport { {{ports}} } drop
+                }
+            }
+            """;
         string file = Path.GetTempFileName();
         await File.WriteAllTextAsync(file, script);
         try

@@ -14,6 +14,9 @@ internal sealed class FrontEnds : IDisposable
     /// <summary>How long a relay waits for one answer before it counts the outcome as unknown.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long a relay waits after a front end refused its connection.</summary>
+    private static readonly TimeSpan FailedBackoff = TimeSpan.FromMilliseconds(200);
+
     private readonly HttpClient[] _clients;
     private readonly History _history;
 
@@ -61,6 +64,8 @@ internal sealed class FrontEnds : IDisposable
         catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
         {
             op.Complete(OpOutcome.Failed, 0, e.Message, DateTime.UtcNow);
+            // A relay that finds no front end backs off a little instead of spinning.
+            await Task.Delay(FailedBackoff);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
         {

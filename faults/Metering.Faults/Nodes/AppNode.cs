@@ -31,13 +31,16 @@ internal sealed class AppNode : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>True for a silo started with its wall clock behind (the clock-skew fault).</summary>
+    public bool IsClockSkewed { get; init; }
+
     public bool HasExited => _process.HasExited;
 
     public bool IsPaused { get; private set; }
 
     public string OutputTail => string.Join(Environment.NewLine, _output.TakeLast(40));
 
-    public static AppNode Start(string name, string project, int httpPort, IReadOnlyDictionary<string, string> environment, int siloPort = 0)
+    public static AppNode Start(string name, string project, int httpPort, IReadOnlyDictionary<string, string> environment, int siloPort = 0, bool clockSkewed = false)
     {
         string dll = Repository.BuiltDll(project);
         var info = new ProcessStartInfo("dotnet")
@@ -57,7 +60,7 @@ internal sealed class AppNode : IAsyncDisposable
         // Several processes share two cores here; workstation GC keeps each one small.
         info.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {name}");
-        var node = new AppNode(name, process, httpPort) { SiloPort = siloPort };
+        var node = new AppNode(name, process, httpPort) { SiloPort = siloPort, IsClockSkewed = clockSkewed };
         process.OutputDataReceived += (_, e) => node.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => node.Keep(e.Data);
         process.BeginOutputReadLine();

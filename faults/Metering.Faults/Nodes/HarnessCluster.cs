@@ -77,7 +77,7 @@ internal sealed class HarnessCluster : IAsyncDisposable
         }
 
         int n = Interlocked.Increment(ref _nodesStarted);
-        var silo = AppNode.Start($"silo-{n}", "silo", FreePort.Next(), environment, siloPort);
+        var silo = AppNode.Start($"silo-{n}", "silo", FreePort.Next(), environment, siloPort, clockOffsetSeconds != 0);
         lock (_silos)
         {
             _silos.Add(silo);
@@ -102,6 +102,47 @@ internal sealed class HarnessCluster : IAsyncDisposable
     }
 
     public AppNode Api(int index) => _apis[index] ?? throw new InvalidOperationException($"front end {index} is not started");
+
+    /// <summary>
+    /// Waits until the membership table says one of <paramref name="silos"/> is dead (Orleans'
+    /// failure detection has acted), at most <paramref name="max"/>; returns the dead one, or null.
+    /// </summary>
+    public async Task<AppNode?> WaitDeclaredDeadAsync(IReadOnlyList<AppNode> silos, TimeSpan max)
+    {
+        const int Dead = 6; // Orleans SiloStatus.Dead
+        await using var db = Npgsql.NpgsqlDataSource.Create(ConnectionString);
+        var deadline = DateTime.UtcNow + max;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                await using var cmd = db.CreateCommand("SELECT Port FROM OrleansMembershipTable WHERE DeploymentId = $1 AND Status = $2");
+                cmd.Parameters.Add(new Npgsql.NpgsqlParameter<string> { TypedValue = _clusterId });
+                cmd.Parameters.Add(new Npgsql.NpgsqlParameter<int> { TypedValue = Dead });
+                var dead = new HashSet<int>();
+                await using (var reader = await cmd.ExecuteReaderAsync())
+                {
+                    while (await reader.ReadAsync())
+                    {
+                        dead.Add(reader.GetInt32(0));
+                    }
+                }
+
+                if (silos.FirstOrDefault(s => dead.Contains(s.SiloPort)) is { } declared)
+                {
+                    return declared;
+                }
+            }
+            catch (Npgsql.NpgsqlException)
+            {
+                // PostgreSQL may itself be down in a mixed fault: look again.
+            }
+
+            await Task.Delay(250);
+        }
+
+        return null;
+    }
 
     /// <summary>Starts silos until <paramref name="count"/> live ones serve (after a crash, a pause or a partition took some out).</summary>
     public async Task RestoreSilosAsync(int count = 2)
