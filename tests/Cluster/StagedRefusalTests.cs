@@ -31,6 +31,7 @@ public sealed class StagedRefusalTests(ClusterFixture fixture) : ClusterTest(fix
         await blocker.WaitUntilAFlushWaits();
         // Invalid only against the staged budget (soft 1,000 above hard 500); valid against the stored one.
         var decidedOnStaged = port.SetBudget(new PortBudgetPatch(HardCapTokens: 500), "test");
+        await GiveTheGrainTimeToDecide();
         await blocker.ReleaseAsync();
 
         Assert.Equal(Outcome.Unavailable, (await staged).Outcome);
@@ -49,6 +50,7 @@ public sealed class StagedRefusalTests(ClusterFixture fixture) : ClusterTest(fix
         await blocker.WaitUntilAFlushWaits();
         var refusedOnStaged = pool.Reserve(new PoolReserveRequest("r2", 1, "chat"));
         var readOfStaged = pool.GetPool();
+        await GiveTheGrainTimeToDecide();
         await blocker.ReleaseAsync();
 
         Assert.Equal(Outcome.Unavailable, (await staged).Outcome);
@@ -56,4 +58,11 @@ public sealed class StagedRefusalTests(ClusterFixture fixture) : ClusterTest(fix
         Assert.Equal(Outcome.Unavailable, (await readOfStaged).Outcome);
         Assert.Equal(new PoolView(id, 0, 0, 100, 100), (await pool.GetPool()).Pool);
     }
+
+    /// <summary>
+    /// The calls sent last must reach the grain and be decided (on the staged state) before the
+    /// lock goes; nothing observable says so, so wait a second. Too short a wait can only fail
+    /// the test (a call decided after the reload answers from committed state), never pass it.
+    /// </summary>
+    private static Task GiveTheGrainTimeToDecide() => Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
 }
