@@ -73,6 +73,17 @@ public static class Limits
     /// </summary>
     public const int MaxJournalLookupBatch = MaxFlushBatch;
 
+    /// <summary>
+    /// How long a silo's subscription to tier-quota changes lasts, in seconds; each silo renews
+    /// it (and re-reads the quotas) every half of that. A silo that missed a change notice (a
+    /// lost message, the quotas grain moved to another silo) uses old quotas for at most half
+    /// of this; normally a change reaches every silo before the admin's PUT is answered.
+    /// </summary>
+    public const int TierQuotasSubscriptionSeconds = 20;
+
+    /// <summary>Most silos subscribed to tier-quota changes at once: far above any real cluster.</summary>
+    public const int MaxTierQuotasSubscribers = 1_000;
+
     /// <summary>Longest label (a pool's usage type, a model name), in characters.</summary>
     public const int MaxLabelLength = 128;
 

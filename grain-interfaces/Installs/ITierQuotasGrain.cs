@@ -1,3 +1,4 @@
+using Metering.GrainInterfaces.Common;
 using Orleans.Concurrency;
 
 namespace Metering.GrainInterfaces.Installs;
@@ -17,7 +18,17 @@ public interface ITierQuotasGrain : IGrainWithStringKey
     Task<TierQuotas> Get();
 
     /// <summary>
-    /// Sets one tier's quota. Returns <see cref="Common.Outcome.Ok"/> once stored durably, or
+    /// Registers <paramref name="observer"/> to be told of every change (for
+    /// <see cref="Limits.TierQuotasSubscriptionSeconds"/> seconds: subscribers renew before that) and
+    /// returns the quotas as they are now, with their version.
+    /// </summary>
+    [Alias("Subscribe")]
+    Task<TierQuotasSnapshot> Subscribe(ITierQuotasObserver observer);
+
+    /// <summary>
+    /// Sets one tier's quota. Returns <see cref="Common.Outcome.Ok"/> once stored durably and every
+    /// subscribed silo was told (a silo that could not be told within a second catches up when it
+    /// renews its subscription, at most <see cref="Limits.TierQuotasSubscriptionSeconds"/> / 2 s later), or
     /// <see cref="Common.Outcome.InvalidRequest"/> with errors (nothing changed).
     /// </summary>
     [Alias("Set")]

@@ -35,6 +35,8 @@ public static class MeteringSiloExtensions
             return builder.Build();
         });
         silo.Services.AddSingleton<LedgerStore>();
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton<Installs.TierQuotasCache>();
         silo.Services.AddKeyedSingleton<IGrainStorageSerializer, SystemTextJsonGrainStorageSerializer>(StorageNames.Config);
         silo.AddAdoNetGrainStorage(StorageNames.Config, options =>
         {

@@ -14,7 +14,7 @@ namespace Metering.Grains.Installs;
 /// </summary>
 [Reentrant]
 [GrainType("install")]
-internal sealed class InstallGrain(LedgerStore store, LedgerClock clock, ILogger<InstallGrain> logger)
+internal sealed class InstallGrain(LedgerStore store, LedgerClock clock, TierQuotasCache quotaCache, ILogger<InstallGrain> logger)
     : LedgerGrain<InstallAccount, InstallHoldDetail>(store, clock, logger), IInstallGrain
 {
     // Release has no body: any repeat is a replay.
@@ -171,5 +171,6 @@ internal sealed class InstallGrain(LedgerStore store, LedgerClock clock, ILogger
             committed ? hold.CommittedAmount : null, committed ? hold.Detail.CommittedBackend : null, committed ? hold.Late : null);
     }
 
-    private Task<TierQuotas> Quotas() => GrainFactory.GetGrain<ITierQuotasGrain>(ITierQuotasGrain.Key).Get();
+    /// <summary>The tier quotas from this silo's cache: no call to the tier-quotas grain per request.</summary>
+    private Task<TierQuotas> Quotas() => quotaCache.GetAsync();
 }

@@ -8,4 +8,8 @@ internal sealed class TierQuotasState
 {
     [Id(0)]
     public TierQuotas? Quotas { get; set; }
+
+    /// <summary>How many changes were stored: the version of <see cref="Quotas"/>.</summary>
+    [Id(1)]
+    public long Version { get; set; }
 }

@@ -243,6 +243,22 @@ public sealed class InstallGrainTests(ClusterFixture fixture) : ClusterTest(fixt
     private static string UtcCalendarMonth(DateTimeOffset at) => $"{at.UtcDateTime.Year:D4}-{at.UtcDateTime.Month:D2}";
 
     [Fact]
+    public async Task TierQuotaChange_IsUsedAtOnceByInstallsOnEverySilo()
+    {
+        var installs = Enumerable.Range(0, 24).Select(_ => Install(NewId("quota-cache"))).ToList();
+        // Every silo's quota cache now holds the defaults (core: 100 lifetime credits).
+        var warm = await Task.WhenAll(installs.Select(i => i.Reserve(new InstallReserveRequest("warm", Tier.Core, false, 1))));
+        Assert.All(warm, r => Assert.Equal(Outcome.Created, r.Outcome));
+        var statistics = await Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics(TestContext.Current.CancellationToken);
+        Assert.Equal(2, statistics.Where(s => s.GrainType.Contains("InstallGrain", StringComparison.Ordinal)).Select(s => s.SiloAddress).Distinct().Count());
+
+        Assert.Equal(Outcome.Ok, (await Grains.GetGrain<ITierQuotasGrain>(ITierQuotasGrain.Key).Set(Tier.Core, new TierQuota(5, null, null, null))).Outcome);
+        var after = await Task.WhenAll(installs.Select(i => i.Reserve(new InstallReserveRequest("big", Tier.Core, false, 10))));
+
+        Assert.All(after, r => Assert.Equal((Outcome.OutOfCredits, (long?)4), (r.Outcome, r.Remaining)));
+    }
+
+    [Fact]
     public async Task GeminiCap_FallsBackToHardware_ElseRefuses()
     {
         var quotas = Grains.GetGrain<ITierQuotasGrain>(ITierQuotasGrain.Key);

@@ -1,0 +1,80 @@
+using Metering.GrainInterfaces.Common;
+using Metering.GrainInterfaces.Installs;
+
+namespace Metering.Grains.Installs;
+
+/// <summary>
+/// The tier quotas as this silo knows them, so an install decision never calls the one
+/// tier-quotas grain (possibly on another silo) per request. The cache subscribes to changes:
+/// the grain tells it of each change before the admin's PUT is answered. It renews its
+/// subscription (and re-reads the quotas) every half of <see cref="Limits.TierQuotasSubscriptionSeconds"/>,
+/// so a silo that missed a notice is behind by at most that. The newest version always wins.
+/// Thread-safe: install grains on every thread of the silo read it.
+/// </summary>
+internal sealed class TierQuotasCache(IGrainFactory grains, TimeProvider time) : ITierQuotasObserver
+{
+    private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(Limits.TierQuotasSubscriptionSeconds / 2.0);
+
+    private readonly Lock _gate = new();
+    private (TierQuotasSnapshot Snapshot, long RenewAt)? _current;
+    private Task<TierQuotas>? _renewing;
+    private ITierQuotasObserver? _reference;
+
+    /// <summary>The quotas: from memory while the subscription is fresh, else renewed first (one call for every waiting caller).</summary>
+    public Task<TierQuotas> GetAsync()
+    {
+        lock (_gate)
+        {
+            if (_current is { } current && time.GetTimestamp() < current.RenewAt)
+            {
+                return Task.FromResult(current.Snapshot.Quotas);
+            }
+
+            // Off the calling grain's scheduler: a silo creates an observer reference only outside
+            // grain context (Orleans refuses it inside a grain), as the silo's own hosted client.
+            return _renewing ??= Task.Run(RenewAsync);
+        }
+    }
+
+    Task ITierQuotasObserver.QuotasChanged(TierQuotasSnapshot snapshot)
+    {
+        Keep(snapshot);
+        return Task.CompletedTask;
+    }
+
+    private async Task<TierQuotas> RenewAsync()
+    {
+        try
+        {
+            ITierQuotasObserver reference;
+            lock (_gate)
+            {
+                reference = _reference ??= grains.CreateObjectReference<ITierQuotasObserver>(this);
+            }
+
+            var snapshot = await grains.GetGrain<ITierQuotasGrain>(ITierQuotasGrain.Key).Subscribe(reference);
+            return Keep(snapshot);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _renewing = null;
+            }
+        }
+    }
+
+    /// <summary>Keeps <paramref name="snapshot"/> unless a newer version is known already; returns the quotas now held.</summary>
+    private TierQuotas Keep(TierQuotasSnapshot snapshot)
+    {
+        lock (_gate)
+        {
+            if (_current is not { } current || snapshot.Version >= current.Snapshot.Version)
+            {
+                _current = (snapshot, time.GetTimestamp() + (long)(RenewEvery.TotalSeconds * time.TimestampFrequency));
+            }
+
+            return _current.Value.Snapshot.Quotas;
+        }
+    }
+}
