@@ -1,4 +1,5 @@
 using System.Net;
+using Metering.Grains.Retention;
 
 namespace Metering.Silo.Hosting;
 
@@ -16,7 +17,8 @@ public sealed record SiloSettings(
     bool ListenOnAnyAddress,
     string? SiloName,
     TimeSpan ShutdownTimeout,
-    IConfigurationSection Membership)
+    IConfigurationSection Membership,
+    RetentionSettings Retention)
 {
     public static SiloSettings From(IConfiguration config)
     {
@@ -38,6 +40,16 @@ public sealed record SiloSettings(
             TimeSpan.FromSeconds(config.GetValue("Orleans:ShutdownTimeoutSeconds", 45)),
             // Optional failure-detection tuning (ClusterMembershipOptions: ProbeTimeout,
             // NumMissedProbesLimit, NumVotesForDeathDeclaration, ...); Orleans' defaults otherwise.
-            config.GetSection("Orleans:Membership"));
+            config.GetSection("Orleans:Membership"),
+            // Checked here, before anything starts: a retention below what API.md promises
+            // (24 hours for a requestId) stops the silo with the setting's name and bounds.
+            ReadRetention(config.GetSection(RetentionSettings.Section)));
     }
+
+    private static RetentionSettings ReadRetention(IConfiguration section) => new(
+        section.GetValue("RequestIdHours", RetentionSettings.DefaultRequestIdHours),
+        section.GetValue("UsageEventDays", RetentionSettings.DefaultUsageEventDays),
+        section.GetValue("IntervalMinutes", RetentionSettings.DefaultIntervalMinutes),
+        section.GetValue("MaxRunSeconds", RetentionSettings.DefaultMaxRunSeconds),
+        section.GetValue("Enabled", true));
 }
