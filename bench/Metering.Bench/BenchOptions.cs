@@ -10,9 +10,10 @@ internal sealed record BenchOptions
 {
     public const string Usage =
         """
-        usage: Metering.Bench [--scenario all|ingest|ledger|invoice] [--events KEY=N[,KEY=N...]]
+        usage: Metering.Bench [--scenario all|ingest|ledger|invoice|retention] [--events KEY=N[,KEY=N...]]
                               [--batch-callers N[,N...]] [--single-callers N] [--ledger-callers N]
                               [--ledger-accounts N] [--invoice-runs N] [--phase-seconds N]
+                              [--retention-days N] [--retention-keys N] [--retention-events N]
                               [--fast] [--out PATH]
 
           --scenario        which benchmarks to run (default all):
@@ -22,6 +23,8 @@ internal sealed record BenchOptions
                                        plain SQL design (one transaction per reserve), on one hot
                                        account and on many cold accounts
                               invoice  invoice query time with 10^4 and 10^6 events
+                              retention  the retention clean-up's effect on table size, over
+                                       simulated days, on a database of its own
           --events          sizes: batch (default 300000 events, per caller count),
                             single (default 200000 events, per path), small (10000 events),
                             large (1000000 events), hot (default 60000 reserves on one hot
@@ -36,6 +39,11 @@ internal sealed record BenchOptions
           --ledger-accounts accounts of the ledger benchmark's cold workload (default 10000)
           --invoice-runs    timed invoice queries per tenant (default 100)
           --phase-seconds   time limit of every measured or loading phase (default 300)
+          --retention-days  simulated days filled before the first clean-up (default 40;
+                            33 to 400: raw events are kept 31 days plus a day in this benchmark)
+          --retention-keys  keys per simulated day, each a reserve and mostly a commit
+                            (default 5000)
+          --retention-events usage events per simulated day (default 10000)
           --fast            start PostgreSQL with fsync and full_page_writes off (not durable)
           --out PATH        write the figures to PATH as markdown (e.g. docs/benchmarks.md)
         """;
@@ -84,6 +92,15 @@ internal sealed record BenchOptions
 
     public TimeSpan PhaseLimit { get; private init; } = TimeSpan.FromSeconds(300);
 
+    /// <summary>Simulated days before the first clean-up: more than the 32 days raw events are kept here, so some go.</summary>
+    public int RetentionDays { get; private init; } = 40;
+
+    /// <summary>Keys per simulated day (a reserve, and mostly a commit): 5,000 keeps the fill at a few minutes.</summary>
+    public int RetentionKeysPerDay { get; private init; } = 5_000;
+
+    /// <summary>Usage events per simulated day.</summary>
+    public int RetentionEventsPerDay { get; private init; } = 10_000;
+
     /// <summary>The arguments as given, for the report's command line.</summary>
     public IReadOnlyList<string> Arguments { get; private init; } = [];
 
@@ -92,6 +109,8 @@ internal sealed record BenchOptions
     public bool RunsInvoice => Scenario is Scenario.All or Scenario.Invoice;
 
     public bool RunsLedger => Scenario is Scenario.All or Scenario.Ledger;
+
+    public bool RunsRetention => Scenario is Scenario.All or Scenario.Retention;
 
     /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with a readable message.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -112,6 +131,9 @@ internal sealed record BenchOptions
                 "--ledger-accounts" => options with { LedgerAccounts = ParseInt(arg, Value(), 1, MaxLedgerAccounts) },
                 "--invoice-runs" => options with { InvoiceRuns = ParseInt(arg, Value(), 1, 10_000) },
                 "--phase-seconds" => options with { PhaseLimit = TimeSpan.FromSeconds(ParseInt(arg, Value(), 1, 3_600)) },
+                "--retention-days" => options with { RetentionDays = ParseInt(arg, Value(), 33, 400) },
+                "--retention-keys" => options with { RetentionKeysPerDay = ParseInt(arg, Value(), 24, 1_000_000) },
+                "--retention-events" => options with { RetentionEventsPerDay = ParseInt(arg, Value(), 24, 1_000_000) },
                 "--fast" => options with { Fast = true },
                 "--out" => options with { OutPath = Value() },
                 "-h" or "--help" => options with { ShowHelp = true },
@@ -128,7 +150,8 @@ internal sealed record BenchOptions
         "ingest" => Scenario.Ingest,
         "invoice" => Scenario.Invoice,
         "ledger" => Scenario.Ledger,
-        _ => throw new ArgumentException($"--scenario must be all, ingest, ledger or invoice, not '{value}'"),
+        "retention" => Scenario.Retention,
+        _ => throw new ArgumentException($"--scenario must be all, ingest, ledger, invoice or retention, not '{value}'"),
     };
 
     private static BenchOptions ParseEvents(BenchOptions options, string value)

@@ -88,8 +88,15 @@ internal static class BenchRunner
             }
         }
 
+        RetentionFigures? retentionFigures = null;
+        if (options.RunsRetention)
+        {
+            // Its own silo (a clock that walks through simulated days) on its own database.
+            retentionFigures = await new RetentionBenchmark(postgres.ConnectionString, admin, options).RunAsync(ct);
+        }
+
         run = run with { LoadAverage = $"{run.LoadAverage} at the start, {RunInfo.LoadAverageNow()} at the end" };
-        string markdown = MarkdownReport.Render(run, ingestFigures, ledgerFigures, invoiceFigures);
+        string markdown = MarkdownReport.Render(run, ingestFigures, ledgerFigures, invoiceFigures, retentionFigures);
         Console.WriteLine();
         Console.WriteLine(markdown);
         if (options.OutPath is { } path)

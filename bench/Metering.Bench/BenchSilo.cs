@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Metering.Grains.Hosting;
+using Metering.Grains.Time;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,13 +27,19 @@ internal sealed class BenchSilo : IAsyncDisposable
 
     public IGrainFactory Grains { get; }
 
-    public static async Task<BenchSilo> StartAsync(string connectionString, CancellationToken ct)
+    /// <param name="ledgerTime">The ledger's clock, when a benchmark walks through simulated time; the system clock otherwise.</param>
+    public static async Task<BenchSilo> StartAsync(string connectionString, CancellationToken ct, TimeProvider? ledgerTime = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = StopTimeout);
         int siloPort = FreeLoopbackPort(), gatewayPort = FreeLoopbackPort();
         string id = "bench-" + Guid.NewGuid().ToString("N")[..8];
+        if (ledgerTime is not null)
+        {
+            builder.Services.AddSingleton(new LedgerClock(ledgerTime));
+        }
+
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(siloPort, gatewayPort, serviceId: id, clusterId: id)
             .AddMeteringGrains(connectionString));

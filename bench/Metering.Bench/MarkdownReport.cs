@@ -1,5 +1,6 @@
 using System.Text;
 using Metering.GrainInterfaces.Common;
+using Metering.Grains.Retention;
 
 namespace Metering.Bench;
 
@@ -31,7 +32,7 @@ internal static class MarkdownReport
         gathered into one commit.
         """;
 
-    public static string Render(RunInfo run, IngestFigures? ingest, LedgerFigures? ledger, InvoiceFigures? invoice)
+    public static string Render(RunInfo run, IngestFigures? ingest, LedgerFigures? ledger, InvoiceFigures? invoice, RetentionFigures? retention)
     {
         var md = new StringBuilder();
         md.AppendLine("# Benchmarks");
@@ -45,6 +46,7 @@ internal static class MarkdownReport
         AppendSingle(md, ingest);
         AppendLedger(md, ledger, run.Server.PoolSize);
         AppendInvoice(md, invoice);
+        AppendRetention(md, retention, run);
         return md.ToString();
     }
 
@@ -296,6 +298,66 @@ internal static class MarkdownReport
 
         md.AppendLine();
     }
+
+    private static void AppendRetention(StringBuilder md, RetentionFigures? r, RunInfo run)
+    {
+        md.AppendLine("## Retention: table size with the clean-up");
+        md.AppendLine();
+        if (r is null)
+        {
+            md.AppendLine("Not run in this run (`--scenario all` or `retention` runs it).");
+            md.AppendLine();
+            return;
+        }
+
+        md.AppendLine($"Measured by `{run.Command}` on {run.StartedAt:yyyy-MM-dd HH:mm} UTC (commit {run.Commit}, 1-minute load average {run.LoadAverage}). " +
+            $"{r.Days} simulated days on a database of its own, each with {r.KeysPerDay:N0} keys through `IInstallGrain` ({r.Accounts} installs, " +
+            "64 concurrent callers): a reserve, then a commit (18 in 20), a release (1 in 20) or nothing (1 in 20: the hold expires); and " +
+            $"{r.EventsPerDay:N0} usage events through the ingest grain; both spread over the day's 24 hours by the ledger's clock. Keys are " +
+            $"kept {r.Settings.RequestIdHours} hours after their last use (the default); raw events {r.Settings.UsageEventDays} days (the " +
+            $"shortest allowed; the default is {RetentionSettings.DefaultUsageEventDays}) plus the {Limits.UsageEventDeleteMarginHours}-hour " +
+            "margin, so that a run of weeks shows both. Then one clean-up catches up on every day at once, a `VACUUM` follows (autovacuum's " +
+            $"work), and {r.SteadyDays} more days follow, each ending with a clean-up and a `VACUUM`, as the silo's job and autovacuum would. " +
+            "Sizes are `pg_total_relation_size` (heap, indexes and TOAST).");
+        md.AppendLine();
+        md.AppendLine($"| table | rows after {r.Days} days | MiB | rows after the clean-up | MiB after it and a VACUUM | rows after {r.SteadyDays} more days | MiB |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        for (int i = 0; i < r.Before.Count; i++)
+        {
+            var (b, a, s) = (r.Before[i], r.AfterCatchUp[i], r.Steady[i]);
+            md.AppendLine($"| `{b.Table}` | {b.Rows:N0} | {Mib(b.TotalBytes)} | {a.Rows:N0} | {Mib(a.TotalBytes)} | {s.Rows:N0} | {Mib(s.TotalBytes)} |");
+        }
+
+        md.AppendLine();
+        var c = r.CatchUp;
+        long deleted = c.JournalRows + c.Holds + c.UsageEvents;
+        md.AppendLine("| clean-up | status | journal rows deleted | holds deleted | events deleted | statements | seconds | rows/s |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine($"| catch-up after {r.Days} days | {c.Status} | {c.JournalRows:N0} | {c.Holds:N0} | {c.UsageEvents:N0} | " +
+            $"{c.JournalBatches + c.EventBatches} | {c.Elapsed.TotalSeconds:N1} | {deleted / Math.Max(c.Elapsed.TotalSeconds, 0.001):N0} |");
+        foreach (var (d, day) in r.Daily.Select((d, i) => (d, r.Days + i + 1)))
+        {
+            long rows = d.JournalRows + d.Holds + d.UsageEvents;
+            md.AppendLine($"| end of day {day} | {d.Status} | {d.JournalRows:N0} | {d.Holds:N0} | {d.UsageEvents:N0} | " +
+                $"{d.JournalBatches + d.EventBatches} | {d.Elapsed.TotalSeconds:N1} | {rows / Math.Max(d.Elapsed.TotalSeconds, 0.001):N0} |");
+        }
+
+        md.AppendLine();
+        var journalBefore = r.Before.Single(t => t.Table == "ledger_journal");
+        var journalSteady = r.Steady.Single(t => t.Table == "ledger_journal");
+        long unbounded = journalBefore.TotalBytes * (r.Days + r.SteadyDays) / r.Days;
+        md.AppendLine($"Without the clean-up the journal grows with every day: about {Mib(unbounded)} MiB after {r.Days + r.SteadyDays} days at this " +
+            $"rate ({Mib(journalBefore.TotalBytes)} MiB after {r.Days}). With it, it held {journalSteady.Rows:N0} rows in {Mib(journalSteady.TotalBytes)} MiB " +
+            "after the steady days: the rows of the last two days, in a file that stops growing, because a `DELETE` followed by `VACUUM` " +
+            "leaves free space inside the table that new rows reuse. `VACUUM` gives back to the operating system only the empty pages at the " +
+            "end of a file; `VACUUM FULL` (or `pg_repack`) would give back the rest, under an exclusive lock. The indexes migration 0007 adds, " +
+            $"after the steady days: `ledger_journal_age` {Mib(r.IndexBytes["ledger_journal_age"])} MiB, `usage_event_occurred` " +
+            $"{Mib(r.IndexBytes["usage_event_occurred"])} MiB. The fill took {r.Fill.TotalSeconds:N0} s (not a throughput figure: the clock " +
+            "moves in hour steps between calls). Rollups and account rows are never deleted.");
+        md.AppendLine();
+    }
+
+    private static string Mib(long bytes) => (bytes / 1048576.0).ToString("N1");
 
     /// <summary>"met (1.23×)" or "missed (0.80×)", with a note when the run was cut short.</summary>
     private static string Verdict(double ofTarget, double needed, LoadRun? run)

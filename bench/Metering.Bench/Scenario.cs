@@ -7,4 +7,5 @@ internal enum Scenario
     Ingest,
     Invoice,
     Ledger,
+    Retention,
 }

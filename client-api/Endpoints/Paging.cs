@@ -12,7 +12,8 @@ internal static class Paging
         int limit = Limits.DefaultPageSize;
         if (query.TryGetValue("limit", out var limitText))
         {
-            if (limitText.Count != 1 || !int.TryParse(limitText[0], System.Globalization.NumberStyles.None, null, out limit)
+            // Digits only: int.TryParse also reads "1\0" as 1 (it ignores trailing NULs).
+            if (limitText.Count != 1 || !IsDigits(limitText[0]) || !int.TryParse(limitText[0], System.Globalization.NumberStyles.None, null, out limit)
                 || limit is < 1 or > Limits.MaxPageSize)
             {
                 errors.Add("limit", $"must be an integer from 1 to {Limits.MaxPageSize}");
@@ -31,4 +32,6 @@ internal static class Paging
 
         return errors.IsEmpty ? ((limit, after), null) : ((0, null), ApiProblems.Invalid(errors));
     }
+
+    private static bool IsDigits(string? text) => !string.IsNullOrEmpty(text) && text.All(char.IsAsciiDigit);
 }

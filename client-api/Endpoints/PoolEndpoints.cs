@@ -219,7 +219,9 @@ internal static class PoolEndpoints
             return null;
         }
 
-        if (text.Count == 1 && DateTimeOffset.TryParse(text[0], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+        // No NUL: DateTimeOffset.TryParse ignores trailing NULs ("...Z\0" would read as the time).
+        if (text.Count == 1 && !text[0]!.Contains('\0', StringComparison.Ordinal)
+            && DateTimeOffset.TryParse(text[0], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
         {
             return value.ToUniversalTime();
         }

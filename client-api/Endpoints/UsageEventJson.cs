@@ -58,8 +58,8 @@ internal static partial class UsageEventJson
             return null;
         }
 
-        if (value.ValueKind == JsonValueKind.String && Charge().IsMatch(value.GetString()!)
-            && decimal.TryParse(value.GetString(), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal charge))
+        if (value.ValueKind == JsonValueKind.String && JsonFields.TryGetText(value, out string text) && Charge().IsMatch(text)
+            && decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal charge))
         {
             return charge;
         }

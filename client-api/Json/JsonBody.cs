@@ -49,6 +49,13 @@ internal static class JsonBody
                 : (null, ApiProblems.Invalid("body", "a JSON object is required"));
         }
 
+        // JSON text is UTF-8 (RFC 8259, 8.1). The parser does not check the bytes inside strings,
+        // and reading such a string later throws: refuse the body here, once.
+        if (!System.Text.Unicode.Utf8.IsValid(buffer.WrittenSpan))
+        {
+            return (null, ApiProblems.Invalid("body", "malformed JSON: the body is not valid UTF-8"));
+        }
+
         JsonDocument document;
         try
         {
@@ -56,6 +63,12 @@ internal static class JsonBody
         }
         catch (JsonException error)
         {
+            return (null, ApiProblems.Invalid("body", $"malformed JSON: {error.Message}"));
+        }
+        catch (InvalidOperationException error)
+        {
+            // The duplicate-property check reads every member name, and a name holding half of a
+            // surrogate pair ("\ud800") is not text: the parser throws this instead of a JsonException.
             return (null, ApiProblems.Invalid("body", $"malformed JSON: {error.Message}"));
         }
 

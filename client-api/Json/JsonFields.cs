@@ -78,7 +78,31 @@ internal sealed class JsonFields : IDisposable
             return null;
         }
 
-        return value.GetString()!;
+        if (!TryGetText(value, out string text))
+        {
+            Errors.Add(name, "must not contain invalid UTF-16 (an unpaired surrogate)");
+            return null;
+        }
+
+        return text;
+    }
+
+    /// <summary>
+    /// A string's text, or false when it has none: JSON may escape half of a UTF-16 surrogate
+    /// pair (<c>"\ud800"</c>), which is valid syntax but not text, and reading it throws.
+    /// </summary>
+    public static bool TryGetText(JsonElement value, out string text)
+    {
+        try
+        {
+            text = value.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
+        }
     }
 
     /// <summary>An integer from <paramref name="min"/> to <paramref name="max"/>; null when absent (and not required) or invalid.</summary>
@@ -167,9 +191,8 @@ internal sealed class JsonFields : IDisposable
         }
 
         var names = System.Enum.GetNames<TEnum>().Select(ApiNames.Of).ToArray();
-        if (value.ValueKind == JsonValueKind.String)
+        if (value.ValueKind == JsonValueKind.String && TryGetText(value, out string text))
         {
-            string text = value.GetString()!;
             foreach (var candidate in System.Enum.GetValues<TEnum>())
             {
                 if (ApiNames.Of(candidate.ToString()) == text)

@@ -139,6 +139,65 @@ public static class Limits
     /// <summary>Longest invoice period, in days: two years of daily rollups per deployment at most.</summary>
     public const int MaxInvoicePeriodDays = 731;
 
-    /// <summary>How long request keys are guaranteed to be remembered, in hours (the contract says at least 24).</summary>
+    /// <summary>
+    /// How long request keys are guaranteed to be remembered, in hours (the contract says at least
+    /// 24), after their last use. The retention clean-up refuses to start with a shorter setting.
+    /// </summary>
     public const int RequestIdRetentionHours = 24;
+
+    /// <summary>
+    /// Fewest days raw usage events are kept (the retention setting's floor). Events older than the
+    /// setting are refused at ingest, because their duplicates could no longer be recognized, so
+    /// the window must outlast any gateway's resend queue by far; a month also keeps the raw
+    /// events of the last invoiced month at hand for a dispute.
+    /// </summary>
+    public const int MinUsageEventRetentionDays = 31;
+
+    /// <summary>
+    /// Longest either retention setting may be, in days (ten years): long enough for any real
+    /// policy, short enough that "now minus the retention" never leaves the range of a time.
+    /// </summary>
+    public const int MaxRetentionDays = 3_650;
+
+    /// <summary>
+    /// Hours between the age at which a usage event is refused at ingest and the age at which its
+    /// row is deleted. The silo that deletes and the silo that refuses read different clocks, and an
+    /// event must never be deleted while another silo would still accept its duplicate; a day is
+    /// far beyond any clock difference between silos.
+    /// </summary>
+    public const int UsageEventDeleteMarginHours = 24;
+
+    /// <summary>
+    /// Most candidate rows one retention statement looks at (journal rows, or usage events). A
+    /// journal statement deletes the keys of at most that many rows, each with its hold and its few
+    /// journal rows (reserve and commit or release): a few tens of milliseconds of work, so a
+    /// statement never holds locks long nor writes a huge transaction, and a run can stop between
+    /// any two statements.
+    /// </summary>
+    public const int RetentionBatchRows = 5_000;
+
+    /// <summary>
+    /// Longest one retention statement may wait for a row lock, in milliseconds. A flush holds its
+    /// rows for milliseconds; waiting longer means something is stuck, and the run stops (the next
+    /// one retries) rather than keep the rows it already locked.
+    /// </summary>
+    public const int RetentionLockWaitMilliseconds = 5_000;
+
+    /// <summary>
+    /// Longest one retention statement may run, in seconds, lock waits included: a batch takes
+    /// tens of milliseconds, so this only stops a pathological plan from running unbounded.
+    /// </summary>
+    public const int RetentionStatementSeconds = 30;
+
+    /// <summary>Shortest time between two retention runs, in minutes.</summary>
+    public const int MinRetentionIntervalMinutes = 1;
+
+    /// <summary>Longest time between two retention runs, in minutes: a day, so rows never wait much past their retention.</summary>
+    public const int MaxRetentionIntervalMinutes = 1_440;
+
+    /// <summary>
+    /// Longest a retention run may keep deleting, in seconds (an hour): it stops between two
+    /// statements once its time is up, and the next run goes on where the rows still are.
+    /// </summary>
+    public const int MaxRetentionRunSeconds = 3_600;
 }

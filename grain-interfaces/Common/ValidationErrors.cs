@@ -118,8 +118,10 @@ public sealed class ValidationErrors
                 Add(field, problem);
             }
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
         {
+            // The parser's duplicate-property check throws InvalidOperationException, not
+            // JsonException, on a member name that is not valid UTF-16 (an unpaired surrogate).
             Add(field, "must be valid JSON (no duplicate properties, depth at most 32)");
         }
     }

@@ -1,3 +1,4 @@
+using Metering.Grains.Retention;
 using Metering.Grains.Storage;
 using Metering.Grains.Time;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,9 @@ public static class MeteringSiloExtensions
     public static ISiloBuilder AddMeteringGrains(this ISiloBuilder silo, string connectionString)
     {
         silo.Services.TryAddSingleton(new LedgerClock(TimeProvider.System));
+        // The ingest worker refuses events older than the usage-event retention; without
+        // AddMeteringRetention (test clusters, the benchmark) that is the default window.
+        silo.Services.TryAddSingleton(RetentionSettings.Default);
         silo.Services.AddSingleton(_ =>
         {
             var builder = new NpgsqlDataSourceBuilder(connectionString);
@@ -43,6 +47,24 @@ public static class MeteringSiloExtensions
             options.Invariant = "Npgsql";
             options.ConnectionString = connectionString;
         });
+        return silo;
+    }
+
+    /// <summary>
+    /// The retention clean-up (<see cref="RetentionCleaner"/>) with these settings, run on this
+    /// silo every <see cref="RetentionSettings.Interval"/> unless disabled; the settings also set
+    /// the ingest worker's window. Call after <see cref="AddMeteringGrains"/>. Test clusters leave
+    /// it out, so no run deletes rows while a test moves the clock; they call the cleaner directly.
+    /// </summary>
+    public static ISiloBuilder AddMeteringRetention(this ISiloBuilder silo, RetentionSettings settings)
+    {
+        silo.Services.Replace(ServiceDescriptor.Singleton(settings));
+        silo.Services.TryAddSingleton<RetentionCleaner>();
+        if (settings.Enabled)
+        {
+            silo.Services.AddHostedService<RetentionService>();
+        }
+
         return silo;
     }
 

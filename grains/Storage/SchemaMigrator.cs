@@ -40,13 +40,28 @@ public static partial class SchemaMigrator
             {
                 return await MigrateOnceAsync(connectionString, logger, ct);
             }
-            catch (NpgsqlException error) when (error is not PostgresException && DateTime.UtcNow < deadline)
+            catch (NpgsqlException error) when (IsTransient(error) && DateTime.UtcNow < deadline)
             {
                 LogWaiting(logger, attempt, error.Message);
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), ct);
             }
         }
     }
+
+    /// <summary>
+    /// True for failures that a new attempt can outlive: no connection (the server starting,
+    /// down or unreachable), a connection ended by the server (an admin's pg_terminate_backend,
+    /// a shutdown or crash: SQLSTATE class 57), a connection error (class 08), or a lost
+    /// serialization race. A migration runs in one transaction, so trying it again is safe.
+    /// Anything else (bad SQL, missing rights) fails at once.
+    /// </summary>
+    internal static bool IsTransient(NpgsqlException error) => error switch
+    {
+        PostgresException { SqlState: var state } =>
+            state.StartsWith("57", StringComparison.Ordinal) || state.StartsWith("08", StringComparison.Ordinal)
+            || state is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected,
+        _ => true,
+    };
 
     private static async Task<IReadOnlyList<int>> MigrateOnceAsync(string connectionString, ILogger logger, CancellationToken ct)
     {

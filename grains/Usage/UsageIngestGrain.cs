@@ -1,6 +1,7 @@
 using Metering.GrainInterfaces.Common;
 using Metering.GrainInterfaces.Usage;
 using Metering.Grains.Engine;
+using Metering.Grains.Retention;
 using Metering.Grains.Storage;
 using Metering.Grains.Time;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,8 @@ namespace Metering.Grains.Usage;
 [StatelessWorker(1)]
 [Reentrant]
 [GrainType("usage-ingest")]
-internal sealed partial class UsageIngestGrain(LedgerStore store, LedgerClock clock, ILogger<UsageIngestGrain> logger) : Grain, IUsageIngestGrain
+internal sealed partial class UsageIngestGrain(LedgerStore store, LedgerClock clock, RetentionSettings retention, ILogger<UsageIngestGrain> logger)
+    : Grain, IUsageIngestGrain
 {
     private readonly UsageEventStore _events = new(store);
     private readonly Queue<PendingCall> _queue = new();
@@ -35,6 +37,9 @@ internal sealed partial class UsageIngestGrain(LedgerStore store, LedgerClock cl
 
         var outcomes = new EventOutcome?[events.Count];
         var valid = new List<(int Index, UsageEvent Event)>(events.Count);
+        // Raw events are deleted once older than the retention window, and with them the proof
+        // that a key was seen: an older event is refused, so a late duplicate is never counted twice.
+        var oldest = retention.OldestAcceptedEvent(UtcCalendar.Now(clock));
         for (int i = 0; i < events.Count; i++)
         {
             if (events[i]?.Validate() is { } invalid)
@@ -46,6 +51,12 @@ internal sealed partial class UsageIngestGrain(LedgerStore store, LedgerClock cl
                 var missing = new ValidationErrors();
                 missing.Add("event", "is required");
                 outcomes[i] = new EventOutcome(EventResult.Invalid, missing);
+            }
+            else if (events[i].OccurredAt < oldest)
+            {
+                var tooOld = new ValidationErrors();
+                tooOld.Add("occurredAt", $"must be within the last {retention.UsageEventDays} days: older events are no longer kept, so a duplicate could not be recognized");
+                outcomes[i] = new EventOutcome(EventResult.Invalid, tooOld);
             }
             else
             {

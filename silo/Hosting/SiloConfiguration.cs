@@ -3,7 +3,7 @@ using Orleans.Configuration;
 
 namespace Metering.Silo.Hosting;
 
-/// <summary>Orleans configuration of a production silo: ADO.NET clustering on PostgreSQL plus the grains.</summary>
+/// <summary>Orleans configuration of a production silo: ADO.NET clustering on PostgreSQL, the grains and the retention clean-up.</summary>
 public static class SiloConfiguration
 {
     public static ISiloBuilder ConfigureMeteringSilo(this ISiloBuilder silo, SiloSettings settings)
@@ -38,6 +38,7 @@ public static class SiloConfiguration
 
         silo.AddActivityPropagation();
         silo.AddMeteringGrains(settings.ConnectionString);
+        silo.AddMeteringRetention(settings.Retention);
         return silo;
     }
 }

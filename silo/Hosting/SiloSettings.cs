@@ -1,4 +1,5 @@
 using System.Net;
+using Metering.Grains.Retention;
 
 namespace Metering.Silo.Hosting;
 
@@ -17,7 +18,8 @@ public sealed record SiloSettings(
     string? SiloName,
     TimeSpan ShutdownTimeout,
     IConfigurationSection Membership,
-    bool KubernetesHosting)
+    bool KubernetesHosting,
+    RetentionSettings Retention)
 {
     public static SiloSettings From(IConfiguration config)
     {
@@ -42,6 +44,16 @@ public sealed record SiloSettings(
             config.GetSection("Orleans:Membership"),
             // Off unless asked for: outside a pod, or without its RBAC, Orleans' Kubernetes agent
             // cannot start, and it would keep the silo from starting.
-            config.GetValue("Orleans:KubernetesHosting", false));
+            config.GetValue("Orleans:KubernetesHosting", false),
+            // Checked here, before anything starts: a retention below what API.md promises
+            // (24 hours for a requestId) stops the silo with the setting's name and bounds.
+            ReadRetention(config.GetSection(RetentionSettings.Section)));
     }
+
+    private static RetentionSettings ReadRetention(IConfiguration section) => new(
+        section.GetValue("RequestIdHours", RetentionSettings.DefaultRequestIdHours),
+        section.GetValue("UsageEventDays", RetentionSettings.DefaultUsageEventDays),
+        section.GetValue("IntervalMinutes", RetentionSettings.DefaultIntervalMinutes),
+        section.GetValue("MaxRunSeconds", RetentionSettings.DefaultMaxRunSeconds),
+        section.GetValue("Enabled", true));
 }

@@ -1,12 +1,14 @@
 using Metering.GrainInterfaces.Common;
 using Metering.GrainInterfaces.Pools;
+using Metering.Tests.Models;
 using Metering.Tests.Support;
 
 namespace Metering.Tests.Cluster;
 
 /// <summary>
 /// A seeded model-based test: random reserve / commit / release / clock moves on one pool,
-/// each answer and the balance checked against a simple model after every step.
+/// each answer and the balance checked against a simple model after every step. One theory row
+/// per seed (the seed is in its name); <see cref="ModelSeeds"/> says how to run one seed alone or many more.
 /// </summary>
 public sealed class PoolModelTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
@@ -15,9 +17,7 @@ public sealed class PoolModelTests(ClusterFixture fixture) : ClusterTest(fixture
     private sealed record ModelHold(long Amount, DateTimeOffset ExpiresAt, HoldState State, long? Actual);
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
+    [MemberData(nameof(ModelSeeds.Seeds), MemberType = typeof(ModelSeeds))]
     public async Task RandomLifecycles_MatchTheModel(int seed)
     {
         var random = new Random(seed);

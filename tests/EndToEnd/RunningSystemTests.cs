@@ -148,7 +148,7 @@ public sealed class RunningSystemTests(RunningSystem system)
     public async Task Operators_SeeLedgerAndIngestMetricsOnTheSilos()
     {
         using var reserve = await Post($"/v1/installs/e2e-metrics-{Guid.NewGuid():N}/reservations", """{"requestId":"r1","tier":"core","hasHardware":false}""");
-        using var usage = await Post("/v1/usage-events", $$"""{"gatewayRequestId":"{{Guid.NewGuid():N}}","tenantId":"e2e","deploymentId":"d","occurredAt":"2026-11-23T10:00:00Z","inputTokens":1,"outputTokens":1,"customerCharge":"0.01"}""");
+        using var usage = await Post("/v1/usage-events", $$"""{"gatewayRequestId":"{{Guid.NewGuid():N}}","tenantId":"e2e","deploymentId":"d","occurredAt":"{{DateTime.UtcNow.AddHours(-1):yyyy-MM-ddTHH:mm:ssZ}}","inputTokens":1,"outputTokens":1,"customerCharge":"0.01"}""");
         Assert.Equal(HttpStatusCode.Created, reserve.StatusCode);
         Assert.Equal(HttpStatusCode.Created, usage.StatusCode);
 
