@@ -11,6 +11,9 @@ namespace Metering.Grains.Installs;
 /// <see cref="Set"/> answers; a storage version conflict escapes, deactivating this activation.
 /// </summary>
 [GrainType("tier-quotas")]
+// Never collected for idleness: its subscribers live in its memory, and a new activation starts
+// with none (caches then learn of changes only at their next renewal). Only a silo's loss moves it.
+[KeepAlive]
 internal sealed class TierQuotasGrain(
     [PersistentState("tier-quotas", StorageNames.Config)] IPersistentState<TierQuotasState> state,
     TimeProvider time)
