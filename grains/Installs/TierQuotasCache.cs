@@ -38,7 +38,9 @@ internal sealed class TierQuotasCache(IGrainFactory grains, TimeProvider time) :
 
     Task ITierQuotasObserver.QuotasChanged(TierQuotasSnapshot snapshot)
     {
-        Keep(snapshot);
+        // A notice does not extend the subscription: only a renewal does, so the cache renews
+        // before the grain's subscription lapses, however many notices arrive.
+        Keep(snapshot, renewed: false);
         return Task.CompletedTask;
     }
 
@@ -53,7 +55,7 @@ internal sealed class TierQuotasCache(IGrainFactory grains, TimeProvider time) :
             }
 
             var snapshot = await grains.GetGrain<ITierQuotasGrain>(ITierQuotasGrain.Key).Subscribe(reference);
-            return Keep(snapshot);
+            return Keep(snapshot, renewed: true);
         }
         finally
         {
@@ -64,17 +66,20 @@ internal sealed class TierQuotasCache(IGrainFactory grains, TimeProvider time) :
         }
     }
 
-    /// <summary>Keeps <paramref name="snapshot"/> unless a newer version is known already; returns the quotas now held.</summary>
-    private TierQuotas Keep(TierQuotasSnapshot snapshot)
+    /// <summary>
+    /// Keeps <paramref name="snapshot"/> unless a newer version is known already, and, after a
+    /// renewal, the time of the next one; returns the quotas now held.
+    /// </summary>
+    private TierQuotas Keep(TierQuotasSnapshot snapshot, bool renewed)
     {
         lock (_gate)
         {
-            if (_current is not { } current || snapshot.Version >= current.Snapshot.Version)
-            {
-                _current = (snapshot, time.GetTimestamp() + (long)(RenewEvery.TotalSeconds * time.TimestampFrequency));
-            }
-
-            return _current.Value.Snapshot.Quotas;
+            long renewAt = renewed || _current is not { } known
+                ? time.GetTimestamp() + (long)(RenewEvery.TotalSeconds * time.TimestampFrequency)
+                : known.RenewAt;
+            var newest = _current is { } current && current.Snapshot.Version > snapshot.Version ? current.Snapshot : snapshot;
+            _current = (newest, renewAt);
+            return newest.Quotas;
         }
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Metering.GrainInterfaces.Common;
 using Metering.GrainInterfaces.Installs;
 using Metering.Tests.Support;
@@ -243,19 +244,22 @@ public sealed class InstallGrainTests(ClusterFixture fixture) : ClusterTest(fixt
     private static string UtcCalendarMonth(DateTimeOffset at) => $"{at.UtcDateTime.Year:D4}-{at.UtcDateTime.Month:D2}";
 
     [Fact]
-    public async Task TierQuotaChange_IsUsedAtOnceByInstallsOnEverySilo()
+    public async Task TierQuotaChange_ReachesTheQuotaCacheOfEverySilo_BeforeThePutAnswers()
     {
-        var installs = Enumerable.Range(0, 24).Select(_ => Install(NewId("quota-cache"))).ToList();
-        // Every silo's quota cache now holds the defaults (core: 100 lifetime credits).
-        var warm = await Task.WhenAll(installs.Select(i => i.Reserve(new InstallReserveRequest("warm", Tier.Core, false, 1))));
-        Assert.All(warm, r => Assert.Equal(Outcome.Created, r.Outcome));
-        var statistics = await Grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics(TestContext.Current.CancellationToken);
-        Assert.Equal(2, statistics.Where(s => s.GrainType.Contains("InstallGrain", StringComparison.Ordinal)).Select(s => s.SiloAddress).Distinct().Count());
+        var caches = Fixture.Cluster.Silos
+            .Select(silo => ((Orleans.TestingHost.InProcessSiloHandle)silo).SiloHost.Services.GetRequiredService<Metering.Grains.Installs.TierQuotasCache>())
+            .ToList();
+        Assert.Equal(2, caches.Count);
+        // Every silo's cache subscribes and holds the defaults (core: 100 lifetime credits).
+        Assert.All(await Task.WhenAll(caches.Select(c => c.GetAsync())), q => Assert.Equal(100, q.Core.Lifetime));
 
         Assert.Equal(Outcome.Ok, (await Grains.GetGrain<ITierQuotasGrain>(ITierQuotasGrain.Key).Set(Tier.Core, new TierQuota(5, null, null, null))).Outcome);
-        var after = await Task.WhenAll(installs.Select(i => i.Reserve(new InstallReserveRequest("big", Tier.Core, false, 10))));
 
-        Assert.All(after, r => Assert.Equal((Outcome.OutOfCredits, (long?)4), (r.Outcome, r.Remaining)));
+        // Read from memory (the renewal is seconds away): the notice arrived before Set answered.
+        Assert.All(await Task.WhenAll(caches.Select(c => c.GetAsync())), q => Assert.Equal(5, q.Core.Lifetime));
+        var install = Install(NewId("quota-cache"));
+        var refused = await install.Reserve(new InstallReserveRequest("big", Tier.Core, false, 6));
+        Assert.Equal((Outcome.OutOfCredits, (long?)5), (refused.Outcome, refused.Remaining));
     }
 
     [Fact]
