@@ -1,4 +1,3 @@
-using Npgsql;
 using Orleans.Configuration;
 
 namespace Metering.ClientApi.Hosting;
@@ -14,7 +13,6 @@ public static partial class OrleansClientSetup
         string connectionString = builder.Configuration.GetConnectionString("Metering") is { Length: > 0 } cs
             ? cs
             : throw new InvalidOperationException("ConnectionStrings__Metering is required (an Npgsql connection string).");
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>
