@@ -19,9 +19,6 @@ internal sealed class JournalLookups(LedgerStore store, string kind, string acco
     private readonly Dictionary<(string Key, string Operation), TaskCompletionSource<JournalEntry?>> _waiting = [];
     private Task? _loop;
 
-    /// <summary>Keys waiting for a lookup (in the running query and behind it).</summary>
-    public int Waiting => _waiting.Count;
-
     /// <summary>
     /// The entry of (<paramref name="key"/>, <paramref name="operation"/>), or null when PostgreSQL
     /// has none. Fails with <see cref="LedgerUnavailableException"/> past
