@@ -13,12 +13,11 @@ internal sealed class FlushListener : IDisposable
     // The names LedgerMetrics gives its instruments (internal to the grains, so repeated here).
     private const string BatchSizeInstrument = "metering.ledger.flush.batch_size";
     private const string DurationInstrument = "metering.ledger.flush.duration";
-    private const string Kind = "install";
 
     /// <summary>Flush durations kept for percentiles; past it only the sums grow.</summary>
     private const int MaxSamples = 1_000_000;
 
-    // LedgerMetrics.Flushed records the batch size, then the duration, on the same thread.
+    // FlushMetrics.Flushed records the batch size, then the duration, on the same thread.
     [ThreadStatic]
     private static int t_lastBatchSize;
 
@@ -42,16 +41,17 @@ internal sealed class FlushListener : IDisposable
         };
         _listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) =>
         {
-            if (instrument.Name == BatchSizeInstrument && Tag(tags, "kind") == Kind)
+            if (instrument.Name == BatchSizeInstrument)
             {
                 t_lastBatchSize = value;
             }
         });
         _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
         {
-            if (instrument.Name == DurationInstrument && Tag(tags, "kind") == Kind && Tag(tags, "status") == "Committed")
+            if (instrument.Name == DurationInstrument && Tag(tags, "status") == "committed")
             {
-                Record(t_lastBatchSize, value);
+                // Recorded in seconds (OpenTelemetry's unit); figures here are in ms.
+                Record(t_lastBatchSize, value * 1000);
             }
         });
         _listener.Start();
@@ -97,7 +97,7 @@ internal sealed class FlushListener : IDisposable
     }
 }
 
-/// <summary>The install grains' committed flushes during a phase.</summary>
+/// <summary>The silo's committed shared flushes during a phase (the phase's grains are its only writers).</summary>
 /// <param name="TotalMs">The flushes' durations summed.</param>
 /// <param name="OperationWeightedMs">Each flush's duration times its operations: the time callers spent waiting inside their own flush.</param>
 internal sealed record FlushStats(long Flushes, long Operations, double TotalMs, double OperationWeightedMs, double[] DurationsMs)

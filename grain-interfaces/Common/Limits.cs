@@ -50,6 +50,31 @@ public static class Limits
     public const int MaxFlushBatch = 512;
 
     /// <summary>
+    /// Most accounts in one shared flush (one transaction of a silo's writer). Each statement of
+    /// a flush covers every account in it, so a transaction of 256 cold accounts costs about what
+    /// one of a single account does; past a few hundred rows per statement the gain flattens and
+    /// the transaction holds its row locks longer.
+    /// </summary>
+    public const int MaxFlushAccounts = 256;
+
+    /// <summary>Most operations in one shared flush: eight full account batches.</summary>
+    public const int MaxFlushOperations = 8 * MaxFlushBatch;
+
+    /// <summary>
+    /// Most operations waiting for a silo's writer (account batches queued, not counting the
+    /// transactions in flight). Past it an account refuses new writes with 503 and nothing is
+    /// staged: the database is not keeping up, and queueing more would only add latency.
+    /// </summary>
+    public const int MaxQueuedFlushOperations = 64 * 1024;
+
+    /// <summary>
+    /// Shared flush transactions in flight at once per silo. Two let one batch gather while the
+    /// other commits (PostgreSQL's commit is the wait, not its CPU); more would mostly add
+    /// connections: each writer holds one while it writes.
+    /// </summary>
+    public const int FlushWriters = 2;
+
+    /// <summary>
     /// Most staged writes of one account not yet durable (in the running flush and queued behind
     /// it). Past it the account answers 503 and the caller retries;
     /// eight full batches is enough to absorb bursts without letting latency grow unbounded.

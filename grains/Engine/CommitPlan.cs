@@ -1,4 +1,5 @@
 using Metering.GrainInterfaces.Common;
+using Metering.Grains.Storage;
 
 namespace Metering.Grains.Engine;
 
@@ -15,7 +16,7 @@ internal sealed record CommitPlan<TAccount, TDetail, TReceipt>(
     TReceipt? Receipt,
     long CommittedAmount,
     TDetail? Detail = default,
-    object? Extra = null,
+    SideRow? SideRow = null,
     Action? AfterStage = null)
     where TAccount : class
     where TReceipt : class
@@ -25,6 +26,6 @@ internal sealed record CommitPlan<TAccount, TDetail, TReceipt>(
     public static CommitPlan<TAccount, TDetail, TReceipt> Refuse(Outcome outcome) => new(outcome, null, null, null, 0);
 
     public static CommitPlan<TAccount, TDetail, TReceipt> Apply(
-        TAccount account, TReceipt receipt, long committedAmount, TDetail? detail = default, object? extra = null, Action? afterStage = null) =>
-        new(null, null, account, receipt, committedAmount, detail, extra, afterStage);
+        TAccount account, TReceipt receipt, long committedAmount, TDetail? detail = default, SideRow? sideRow = null, Action? afterStage = null) =>
+        new(null, null, account, receipt, committedAmount, detail, sideRow, afterStage);
 }

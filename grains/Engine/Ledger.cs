@@ -8,18 +8,20 @@ namespace Metering.Grains.Engine;
 /// <list type="number">
 /// <item>the grain decides in memory, in one synchronous step, and <see cref="Stage"/>s the change;</item>
 /// <item>changes gather in a pending batch (at most <see cref="Limits.MaxFlushBatch"/> operations);</item>
-/// <item>one flush at a time writes a whole batch in one transaction, fenced by the account version;</item>
+/// <item>one batch at a time goes to the silo's shared writer (<see cref="LedgerWriter"/>), which writes it
+/// with other accounts' batches in one transaction, fenced by this account's version;</item>
 /// <item>every caller in the batch is answered only after the commit; if it fails, all of them fail
 /// with <see cref="LedgerUnavailableException"/> and this ledger is dead: the grain loads a new one.</item>
 /// </list>
 /// Not thread-safe: it lives on its grain's single-threaded scheduler, and no method awaits between
 /// reading and changing state.
 /// </summary>
-internal sealed class Ledger<TAccount, TDetail>
+internal sealed class Ledger<TAccount, TDetail, TSide>
     where TAccount : class
+    where TSide : class
 {
     private readonly LedgerStore _store;
-    private readonly LedgerKind<TAccount, TDetail> _kind;
+    private readonly LedgerKind<TAccount, TDetail, TSide> _kind;
     private readonly Dictionary<string, Hold<TDetail>> _open = new(StringComparer.Ordinal);
     private readonly SortedSet<(DateTimeOffset ExpiresAt, string RequestId)> _expiry = [];
     private readonly Dictionary<string, long> _reservedByTag = new(StringComparer.Ordinal);
@@ -39,7 +41,7 @@ internal sealed class Ledger<TAccount, TDetail>
     // flag covers what is forgotten later.
     private bool _journalLoadedWhole;
 
-    private Ledger(LedgerStore store, LedgerKind<TAccount, TDetail> kind, string accountId, TAccount account, long version)
+    private Ledger(LedgerStore store, LedgerKind<TAccount, TDetail, TSide> kind, string accountId, TAccount account, long version)
     {
         _store = store;
         _kind = kind;
@@ -60,8 +62,8 @@ internal sealed class Ledger<TAccount, TDetail>
     /// <summary>The version of the account row in PostgreSQL as of the last committed flush (0: no row yet).</summary>
     public long Version { get; private set; }
 
-    /// <summary>The kind's side state (see <see cref="LedgerKind{TAccount, TDetail}.LoadSideStateAsync"/>), or null.</summary>
-    public object? SideState { get; private set; }
+    /// <summary>The kind's side state (see <see cref="LedgerKind{TAccount, TDetail, TSide}.LoadSideAsync"/>).</summary>
+    public TSide Side { get; private set; } = null!;
 
     /// <summary>True once a flush failed: nothing more may be staged here.</summary>
     public bool IsDead { get; private set; }
@@ -94,16 +96,16 @@ internal sealed class Ledger<TAccount, TDetail>
     /// <summary>The open holds, for reads that need more than the totals.</summary>
     public IEnumerable<Hold<TDetail>> OpenHoldsSnapshot => _open.Values;
 
-    public static async Task<Ledger<TAccount, TDetail>> LoadAsync(
+    public static async Task<Ledger<TAccount, TDetail, TSide>> LoadAsync(
         LedgerStore store,
-        LedgerKind<TAccount, TDetail> kind,
+        LedgerKind<TAccount, TDetail, TSide> kind,
         string accountId,
         DateTimeOffset now,
         IReadOnlyCollection<(string Key, string Operation)> knownReplays)
     {
         var stored = await store.LoadAccountAsync(kind.Name, accountId);
         var account = stored is null ? kind.Blank(accountId, now) : LedgerJson.Deserialize<TAccount>(stored.StateJson);
-        var ledger = new Ledger<TAccount, TDetail>(store, kind, accountId, account, stored?.Version ?? 0);
+        var ledger = new Ledger<TAccount, TDetail, TSide>(store, kind, accountId, account, stored?.Version ?? 0);
 
         foreach (var row in await store.LoadOpenHoldsAsync(kind.Name, accountId, now, Limits.MaxOpenHoldsPerAccount))
         {
@@ -120,7 +122,7 @@ internal sealed class Ledger<TAccount, TDetail>
             }
         }
 
-        ledger.SideState = await kind.LoadSideStateAsync(store, accountId, now);
+        ledger.Side = await kind.LoadSideAsync(store, accountId, now);
 
         // Oldest first, so the newest survive the cache bound.
         foreach (var entry in journal.OrderBy(j => j.At))
@@ -213,15 +215,18 @@ internal sealed class Ledger<TAccount, TDetail>
         return remembered;
     }
 
-    /// <summary>True when the queue has room for one more operation.</summary>
-    public bool CanStage => !IsDead && _pendingOperations < Limits.MaxPendingOperations;
+    /// <summary>
+    /// True when the account's queue has room for one more operation and the silo's shared writer
+    /// is not at its bound: otherwise the operation is answered Unavailable with nothing staged.
+    /// </summary>
+    public bool CanStage => !IsDead && _pendingOperations < Limits.MaxPendingOperations && _store.Writer.HasRoomFor(1);
 
     /// <summary>
     /// Applies a decided change to memory and queues it for the next flush. Returns the task that
     /// completes when it is durable. Throws <see cref="LedgerUnavailableException"/> (changing
     /// nothing) when the ledger is dead or its queue is full: check <see cref="CanStage"/> first.
     /// </summary>
-    public Task Stage(TAccount accountAfter, JournalEntry? journal, Hold<TDetail>? hold, DateTimeOffset now, object? extra = null)
+    public Task Stage(TAccount accountAfter, JournalEntry? journal, Hold<TDetail>? hold, DateTimeOffset now, SideRow? sideRow = null)
     {
         if (IsDead)
         {
@@ -253,9 +258,9 @@ internal sealed class Ledger<TAccount, TDetail>
             _journal.Set((journal.Key, journal.Operation), new Remembered(journal, batch.Durable));
         }
 
-        if (extra is not null)
+        if (sideRow is not null)
         {
-            batch.Extras.Add(extra);
+            batch.SideRows.Add(sideRow);
         }
 
         if (batch.Operations >= Limits.MaxFlushBatch)
@@ -332,21 +337,20 @@ internal sealed class Ledger<TAccount, TDetail>
     private async Task FlushOneAsync(PendingBatch<TAccount> batch)
     {
         FlushOutcome outcome;
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             CheckInvariants();
-            var write = new FlushBatch(
+            var write = new AccountWrite(
                 _kind.Name,
                 AccountId,
                 Version,
                 LedgerJson.Serialize(batch.AccountAfter),
                 batch.LastAt,
+                batch.Operations,
                 batch.Journal,
                 [.. batch.Holds.Values],
-                batch.Extras.Count > 0 ? [.. _kind.ExtraCommands(AccountId, batch.Extras)] : []);
-            outcome = await _store.FlushAsync(write);
-            LedgerMetrics.Flushed(_kind.Name, batch.Operations, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, outcome.Status.ToString());
+                batch.SideRows);
+            outcome = await _store.Writer.WriteAsync(write);
         }
         catch (InvariantViolationException broken)
         {
@@ -355,7 +359,8 @@ internal sealed class Ledger<TAccount, TDetail>
         }
         catch (Exception error)
         {
-            LedgerMetrics.Flushed(_kind.Name, batch.Operations, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, "Failed");
+            // The shared transaction failed (or the silo's writer queue was full): nothing of this
+            // batch committed, and memory holds it: reload.
             Die(new LedgerDeath(LedgerDeathReason.StorageFailed, error, []), batch);
             return;
         }

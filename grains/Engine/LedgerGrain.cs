@@ -7,20 +7,21 @@ using Microsoft.Extensions.Logging;
 namespace Metering.Grains.Engine;
 
 /// <summary>
-/// What every account grain shares: loading its <see cref="Ledger{TAccount, TDetail}"/> (and
+/// What every account grain shares: loading its <see cref="Ledger{TAccount, TDetail, TSide}"/> (and
 /// loading a fresh one after a failed write), turning storage faults into
 /// <see cref="Outcome.Unavailable"/>, and deactivating when fenced or when an invariant breaks.
 /// Account grains are reentrant so that calls keep arriving while a flush runs (group commit);
 /// each call decides in one synchronous step, so interleaving never splits a decision.
 /// </summary>
-internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store, LedgerClock clock, ILogger logger) : Grain
+internal abstract partial class LedgerGrain<TAccount, TDetail, TSide>(LedgerStore store, LedgerClock clock, ILogger logger) : Grain
     where TAccount : class
+    where TSide : class
 {
     private readonly HashSet<(string Key, string Operation)> _knownReplays = [];
-    private Ledger<TAccount, TDetail>? _ledger;
-    private Task<Ledger<TAccount, TDetail>>? _loading;
+    private Ledger<TAccount, TDetail, TSide>? _ledger;
+    private Task<Ledger<TAccount, TDetail, TSide>>? _loading;
 
-    protected abstract LedgerKind<TAccount, TDetail> Kind { get; }
+    protected abstract LedgerKind<TAccount, TDetail, TSide> Kind { get; }
 
     /// <summary>The ledger's store, for a kind's own reads (audit pages, usage buckets).</summary>
     protected LedgerStore Store => store;
@@ -32,7 +33,7 @@ internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store
 
     /// <summary>The live ledger, loading it first if needed (after activation or a failed write).
     /// Concurrent callers share one load.</summary>
-    protected async Task<Ledger<TAccount, TDetail>> LedgerAsync()
+    protected async Task<Ledger<TAccount, TDetail, TSide>> LedgerAsync()
     {
         if (_ledger is { IsDead: false } live)
         {
@@ -55,16 +56,16 @@ internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store
         }
     }
 
-    private async Task<Ledger<TAccount, TDetail>> LoadAsync()
+    private async Task<Ledger<TAccount, TDetail, TSide>> LoadAsync()
     {
-        var ledger = await Ledger<TAccount, TDetail>.LoadAsync(store, Kind, AccountId, Now(), [.. _knownReplays]);
+        var ledger = await Ledger<TAccount, TDetail, TSide>.LoadAsync(store, Kind, AccountId, Now(), [.. _knownReplays]);
         ledger.Died += death => OnDied(ledger, death);
         _knownReplays.Clear();
         _ledger = ledger;
         return ledger;
     }
 
-    private void OnDied(Ledger<TAccount, TDetail> ledger, LedgerDeath death)
+    private void OnDied(Ledger<TAccount, TDetail, TSide> ledger, LedgerDeath death)
     {
         if (ReferenceEquals(_ledger, ledger))
         {
@@ -126,7 +127,7 @@ internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store
     /// it (an account with more history than memory keeps), from PostgreSQL. A key used before is
     /// then answered with its first answer, also after a restart; never decided afresh.
     /// </summary>
-    protected static async Task RecallKeyAsync(Ledger<TAccount, TDetail> ledger, string key, string operation) =>
+    protected static async Task RecallKeyAsync(Ledger<TAccount, TDetail, TSide> ledger, string key, string operation) =>
         await ledger.FindJournalAsync(key, operation);
 
     /// <summary>
@@ -135,7 +136,7 @@ internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store
     /// <see cref="Limits.MaxOpenHoldsPerAccount"/> open holds the reserve is refused (429).
     /// <see cref="Precheck{TDetail}.Hold"/> is always null here.
     /// </summary>
-    protected static Precheck<TDetail> CheckReserve(Ledger<TAccount, TDetail> ledger, string requestId, DateTimeOffset now)
+    protected static Precheck<TDetail> CheckReserve(Ledger<TAccount, TDetail, TSide> ledger, string requestId, DateTimeOffset now)
     {
         if (ledger.KnownJournal(requestId, Operations.Reserve) is { } earlier)
         {
@@ -158,7 +159,7 @@ internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store
     /// The reads a commit or release needs before its synchronous step: the hold (memory, else
     /// PostgreSQL) and, when that hold is already closed by this operation, its journal entry.
     /// </summary>
-    protected static async Task<Hold<TDetail>?> FindForSettleAsync(Ledger<TAccount, TDetail> ledger, string requestId, string operation, DateTimeOffset now)
+    protected static async Task<Hold<TDetail>?> FindForSettleAsync(Ledger<TAccount, TDetail, TSide> ledger, string requestId, string operation, DateTimeOffset now)
     {
         var found = await ledger.FindHoldAsync(requestId, now);
         var closedByThis = operation == Operations.Commit ? ReservationState.Committed : ReservationState.Released;
@@ -175,7 +176,7 @@ internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store
     /// → the earlier answer; closed by the other → not open; else the hold to settle (open or
     /// expired: a commit after expiry is still recorded, late).
     /// </summary>
-    protected static Precheck<TDetail> CheckSettle(Ledger<TAccount, TDetail> ledger, Hold<TDetail>? found, string requestId, string operation)
+    protected static Precheck<TDetail> CheckSettle(Ledger<TAccount, TDetail, TSide> ledger, Hold<TDetail>? found, string requestId, string operation)
     {
         var hold = ledger.KnownHold(requestId) ?? found;
         if (hold is null)
@@ -205,7 +206,7 @@ internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store
     protected async Task<(Outcome Outcome, TReceipt? Receipt, ValidationErrors? Errors)> CommitCoreAsync<TReceipt>(
         string keyField, string requestId, ValidationErrors? requestErrors,
         Func<Hold<TDetail>, byte[]> hashOf,
-        Func<Ledger<TAccount, TDetail>, Hold<TDetail>, bool, DateTimeOffset, CommitPlan<TAccount, TDetail, TReceipt>> plan)
+        Func<Ledger<TAccount, TDetail, TSide>, Hold<TDetail>, bool, DateTimeOffset, CommitPlan<TAccount, TDetail, TReceipt>> plan)
         where TReceipt : class
     {
         var errors = InvalidKey(keyField) ?? requestErrors;
@@ -258,7 +259,7 @@ internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store
             Detail = decided.Detail ?? hold.Detail,
         };
         var journal = new JournalEntry(requestId, Operations.Commit, hash, LedgerJson.Serialize(decided.Receipt!), now);
-        var durable = ledger.Stage(decided.Account!, journal, committed, now, decided.Extra);
+        var durable = ledger.Stage(decided.Account!, journal, committed, now, decided.SideRow);
         decided.AfterStage?.Invoke();
         await durable;
         return (Outcome.Ok, decided.Receipt, null);
@@ -272,7 +273,7 @@ internal abstract partial class LedgerGrain<TAccount, TDetail>(LedgerStore store
     /// </summary>
     protected async Task<(Outcome Outcome, TReceipt? Receipt, ValidationErrors? Errors)> ReleaseCoreAsync<TReceipt>(
         string keyField, string requestId, byte[] releaseHash,
-        Func<Ledger<TAccount, TDetail>, Hold<TDetail>, ReservationState, DateTimeOffset, (TAccount Account, TReceipt Receipt)> build)
+        Func<Ledger<TAccount, TDetail, TSide>, Hold<TDetail>, ReservationState, DateTimeOffset, (TAccount Account, TReceipt Receipt)> build)
         where TReceipt : class
     {
         var errors = InvalidKey(keyField) ?? RequestIdErrors(requestId);

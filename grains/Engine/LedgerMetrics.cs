@@ -1,27 +1,23 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Metering.Grains.Storage;
 
 namespace Metering.Grains.Engine;
 
 /// <summary>
 /// The ledger's instruments (meter <c>Metering.Ledger</c>): operations by account kind and outcome,
-/// flush batch size and latency, operations waiting to be durable, holds that expired. Enough for
-/// an operator to see whether the ledger keeps up.
+/// operations waiting to be durable, holds that expired, usage events; the shared flush's own
+/// (accounts and operations per transaction, wait, duration) are in <see cref="FlushMetrics"/>.
+/// Enough for an operator to see whether the ledger keeps up.
 /// </summary>
 internal static class LedgerMetrics
 {
-    public const string MeterName = "Metering.Ledger";
+    public const string MeterName = FlushMetrics.MeterName;
 
-    private static readonly Meter Meter = new(MeterName);
+    private static Meter Meter => FlushMetrics.Meter;
 
     private static readonly Counter<long> Operations = Meter.CreateCounter<long>(
         "metering.ledger.operations", "{operation}", "Account operations answered, by kind, operation and outcome");
-
-    private static readonly Histogram<int> FlushBatch = Meter.CreateHistogram<int>(
-        "metering.ledger.flush.batch_size", "{operation}", "Operations written by one flush (one transaction)");
-
-    private static readonly Histogram<double> FlushDuration = Meter.CreateHistogram<double>(
-        "metering.ledger.flush.duration", "ms", "Time of one flush transaction, by status");
 
     private static readonly UpDownCounter<long> Pending = Meter.CreateUpDownCounter<long>(
         "metering.ledger.pending", "{operation}", "Staged operations not yet durable");
@@ -36,7 +32,7 @@ internal static class LedgerMetrics
         "metering.usage.flush.batch_size", "{event}", "Usage events written by one ingest flush (one transaction)");
 
     private static readonly Histogram<double> IngestDuration = Meter.CreateHistogram<double>(
-        "metering.usage.flush.duration", "ms", "Time of one ingest flush, by status");
+        "metering.usage.flush.duration", "s", "Time of one ingest flush, by status");
 
     public static void EventsAnswered(string result, int count)
     {
@@ -46,20 +42,14 @@ internal static class LedgerMetrics
         }
     }
 
-    public static void IngestFlushed(int events, double milliseconds, string status)
+    public static void IngestFlushed(int events, TimeSpan duration, string status)
     {
         IngestBatch.Record(events);
-        IngestDuration.Record(milliseconds, new KeyValuePair<string, object?>("status", status));
+        IngestDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("status", status));
     }
 
     public static void Answered(string kind, string operation, string outcome) =>
         Operations.Add(1, new TagList { { "kind", kind }, { "operation", operation }, { "outcome", outcome } });
-
-    public static void Flushed(string kind, int operations, double milliseconds, string status)
-    {
-        FlushBatch.Record(operations, new KeyValuePair<string, object?>("kind", kind));
-        FlushDuration.Record(milliseconds, new TagList { { "kind", kind }, { "status", status } });
-    }
 
     public static void PendingChanged(string kind, long delta) => Pending.Add(delta, new KeyValuePair<string, object?>("kind", kind));
 

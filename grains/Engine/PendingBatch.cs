@@ -28,7 +28,8 @@ internal sealed class PendingBatch<TAccount>
     /// <summary>The last write per request: one statement may not touch a row twice.</summary>
     public Dictionary<string, StoredHold> Holds { get; } = new(StringComparer.Ordinal);
 
-    public List<object> Extras { get; } = [];
+    /// <summary>The kind's own rows staged in this batch, in order.</summary>
+    public List<SideRow> SideRows { get; } = [];
 
     public void Succeed() => _durable.TrySetResult();
 

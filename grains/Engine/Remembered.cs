@@ -1,3 +1,5 @@
+using Metering.Grains.Storage;
+
 namespace Metering.Grains.Engine;
 
 /// <summary>A journal entry kept in memory, with the task that completes once it is durable.</summary>

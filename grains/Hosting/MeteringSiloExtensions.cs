@@ -38,7 +38,8 @@ public static class MeteringSiloExtensions
 
             return builder.Build();
         });
-        silo.Services.AddSingleton<LedgerStore>();
+        silo.Services.AddSingleton(services => new LedgerStore(services.GetRequiredService<NpgsqlDataSource>()));
+        silo.Services.AddSingleton<Usage.UsageEventWriter>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<Installs.TierQuotasCache>();
         silo.Services.AddKeyedSingleton<IGrainStorageSerializer, SystemTextJsonGrainStorageSerializer>(StorageNames.Config);

@@ -15,12 +15,12 @@ namespace Metering.Grains.Installs;
 [Reentrant]
 [GrainType("install")]
 internal sealed class InstallGrain(LedgerStore store, LedgerClock clock, TierQuotasCache quotaCache, ILogger<InstallGrain> logger)
-    : LedgerGrain<InstallAccount, InstallHoldDetail>(store, clock, logger), IInstallGrain
+    : LedgerGrain<InstallAccount, InstallHoldDetail, NoSideState>(store, clock, logger), IInstallGrain
 {
     // Release has no body: any repeat is a replay.
     private static readonly byte[] ReleaseHash = RequestHash.Of(Operations.Release);
 
-    protected override LedgerKind<InstallAccount, InstallHoldDetail> Kind => InstallLedgerKind.Instance;
+    protected override LedgerKind<InstallAccount, InstallHoldDetail, NoSideState> Kind => InstallLedgerKind.Instance;
 
     public Task<InstallReserveResult> Reserve(InstallReserveRequest request) =>
         Guard(Operations.Reserve, () => ReserveAsync(request), outcome => new InstallReserveResult(outcome), r => r.Outcome);

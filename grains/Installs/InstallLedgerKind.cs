@@ -1,10 +1,11 @@
 using Metering.Grains.Engine;
+using Metering.Grains.Storage;
 using Metering.Grains.Time;
 
 namespace Metering.Grains.Installs;
 
 /// <summary>The install account kind, for the engine.</summary>
-internal sealed class InstallLedgerKind : LedgerKind<InstallAccount, InstallHoldDetail>
+internal sealed class InstallLedgerKind : LedgerKind<InstallAccount, InstallHoldDetail, NoSideState>
 {
     public static InstallLedgerKind Instance { get; } = new();
 
@@ -19,4 +20,6 @@ internal sealed class InstallLedgerKind : LedgerKind<InstallAccount, InstallHold
         Invariant.Require(account.MonthlyGeminiConsumed <= account.MonthlyConsumed, "monthly gemini use exceeds monthly use");
         Invariant.Require(account.LifetimeGeminiConsumed >= 0 && account.MonthlyGeminiConsumed >= 0, "a gemini counter is negative");
     }
+
+    public override Task<NoSideState> LoadSideAsync(LedgerStore store, string accountId, DateTimeOffset now) => NoSideState.Loaded;
 }

@@ -16,13 +16,13 @@ namespace Metering.Grains.Pools;
 [Reentrant]
 [GrainType("pool")]
 internal sealed class PoolGrain(LedgerStore store, LedgerClock clock, ILogger<PoolGrain> logger)
-    : LedgerGrain<PoolAccount, PoolHoldDetail>(store, clock, logger), IPoolGrain
+    : LedgerGrain<PoolAccount, PoolHoldDetail, NoSideState>(store, clock, logger), IPoolGrain
 {
     private const string Tag = "pool";
     private const string KeyField = "poolId";
     private static readonly byte[] ReleaseHash = RequestHash.Of(Operations.Release);
 
-    protected override LedgerKind<PoolAccount, PoolHoldDetail> Kind => PoolLedgerKind.Instance;
+    protected override LedgerKind<PoolAccount, PoolHoldDetail, NoSideState> Kind => PoolLedgerKind.Instance;
 
     public Task<PoolAccountResult> SetLimit(long limitMicros) =>
         Guard(Operations.SetLimit, () => SetLimitAsync(limitMicros), o => new PoolAccountResult(o), r => r.Outcome);
@@ -191,7 +191,7 @@ internal sealed class PoolGrain(LedgerStore store, LedgerClock clock, ILogger<Po
                 var receipt = new PoolCommitReceipt(
                     request.RequestId, ReservationState.Committed, request.ActualMicros, account.UsedMicros, account.LimitMicros,
                     PoolRules.Remaining(account, ledger.ReservedWithout(hold)), late);
-                return CommitPlan<PoolAccount, PoolHoldDetail, PoolCommitReceipt>.Apply(account, receipt, request.ActualMicros, extra: new PoolAuditRow(record));
+                return CommitPlan<PoolAccount, PoolHoldDetail, PoolCommitReceipt>.Apply(account, receipt, request.ActualMicros, sideRow: new PoolAuditRow(record));
             });
         return new PoolCommitResult(outcome, receipt, errors);
     }

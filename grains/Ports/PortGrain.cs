@@ -16,12 +16,12 @@ namespace Metering.Grains.Ports;
 [Reentrant]
 [GrainType("port")]
 internal sealed class PortGrain(LedgerStore store, LedgerClock clock, ILogger<PortGrain> logger)
-    : LedgerGrain<PortAccount, PortHoldDetail>(store, clock, logger), IPortGrain
+    : LedgerGrain<PortAccount, PortHoldDetail, PortUsageBook>(store, clock, logger), IPortGrain
 {
     private const string KeyField = "portId";
     private static readonly byte[] ReleaseHash = RequestHash.Of(Operations.Release);
 
-    protected override LedgerKind<PortAccount, PortHoldDetail> Kind => PortLedgerKind.Instance;
+    protected override LedgerKind<PortAccount, PortHoldDetail, PortUsageBook> Kind => PortLedgerKind.Instance;
 
     public Task<PortBudgetResult> GetBudget() =>
         Guard("get_budget", GetBudgetAsync, o => new PortBudgetResult(o), r => r.Outcome);
@@ -53,9 +53,9 @@ internal sealed class PortGrain(LedgerStore store, LedgerClock clock, ILogger<Po
     public Task<PortBreakdownResult> GetBreakdown() =>
         Guard("get_breakdown", GetBreakdownAsync, o => new PortBreakdownResult(o, []), r => r.Outcome);
 
-    private static PortUsageBook Book(Ledger<PortAccount, PortHoldDetail> ledger, DateTimeOffset now)
+    private static PortUsageBook Book(Ledger<PortAccount, PortHoldDetail, PortUsageBook> ledger, DateTimeOffset now)
     {
-        var book = (PortUsageBook)ledger.SideState!;
+        var book = ledger.Side;
         book.Prune(PortLedgerKind.OldestKeptDay(now));
         return book;
     }
@@ -65,7 +65,7 @@ internal sealed class PortGrain(LedgerStore store, LedgerClock clock, ILogger<Po
     /// open hold, or the features of both together are fewer than <see cref="Limits.MaxFeaturesPerPort"/>.
     /// Open holds count, so no sequence of reserves and commits can pass the bound.
     /// </summary>
-    private static bool FeatureAdmitted(Ledger<PortAccount, PortHoldDetail> ledger, PortUsageBook book, string feature) =>
+    private static bool FeatureAdmitted(Ledger<PortAccount, PortHoldDetail, PortUsageBook> ledger, PortUsageBook book, string feature) =>
         book.Knows(feature) || ledger.OpenTags.Contains(feature)
         || book.Features + ledger.OpenTags.Count(tag => !book.Knows(tag)) < Limits.MaxFeaturesPerPort;
 
@@ -193,7 +193,7 @@ internal sealed class PortGrain(LedgerStore store, LedgerClock clock, ILogger<Po
                 var call = new CallToRecord(request.RequestId, FeatureOf(hold), request.InputTokens, request.OutputTokens, request.Provider, request.Model, request.UserId);
                 var receipt = RecordCall(ledger, book, call, ledger.ReservedWithout(hold), ReservationState.Committed, late, now, out var increment);
                 return CommitPlan<PortAccount, PortHoldDetail, PortCallReceipt>.Apply(
-                    ledger.Account with { LastActiveAt = now }, receipt, receipt.Tokens, extra: increment,
+                    ledger.Account with { LastActiveAt = now }, receipt, receipt.Tokens, sideRow: increment,
                     afterStage: () => book.Add(increment.Day, increment.Feature, increment.Tokens, increment.Calls));
             });
         return new PortCommitResult(outcome, receipt, errors);
@@ -249,7 +249,7 @@ internal sealed class PortGrain(LedgerStore store, LedgerClock clock, ILogger<Po
 
     /// <summary>The receipt of a call about to be recorded, and the usage increment that records it.</summary>
     private static PortCallReceipt RecordCall(
-        Ledger<PortAccount, PortHoldDetail> ledger, PortUsageBook book, CallToRecord call, long heldAfter,
+        Ledger<PortAccount, PortHoldDetail, PortUsageBook> ledger, PortUsageBook book, CallToRecord call, long heldAfter,
         ReservationState? state, bool late, DateTimeOffset now, out PortUsageIncrement increment)
     {
         long tokens = call.InputTokens + call.OutputTokens;

@@ -1,17 +1,27 @@
 using Metering.GrainInterfaces.Common;
-using Metering.Grains.Engine;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Metering.Grains.Storage;
 
 /// <summary>
-/// The ledger's reads and its one write (<see cref="FlushAsync"/>), over Npgsql. Statements are
-/// named constants next to their parameter binding; values are always parameters.
-/// Thread-safe: it holds only the data source.
+/// The ledger's reads and its one write (<see cref="TryFlushAsync"/>, driven by the silo's shared
+/// <see cref="Writer"/>), over Npgsql. Statements are named constants next to their parameter
+/// binding; values are always parameters. Thread-safe: it holds only the data source and the writer.
 /// </summary>
-internal sealed class LedgerStore(NpgsqlDataSource db)
+internal sealed class LedgerStore
 {
+    private readonly NpgsqlDataSource db;
+
+    /// <param name="writerBounds">The shared writer's bounds; the defaults of <see cref="LedgerWriter.DefaultBounds"/> unless a test needs others.</param>
+    public LedgerStore(NpgsqlDataSource db, GroupCommitBounds? writerBounds = null)
+    {
+        this.db = db;
+        Writer = new LedgerWriter(this, writerBounds ?? LedgerWriter.DefaultBounds);
+    }
+
+    /// <summary>The silo's shared flush: every account grain of this silo writes through it.</summary>
+    public LedgerWriter Writer { get; }
+
     private const string SelectAccountSql =
         "SELECT version, state::text FROM ledger_account WHERE kind = $1 AND account_id = $2";
 
@@ -39,30 +49,6 @@ internal sealed class LedgerStore(NpgsqlDataSource db)
     private const string SelectJournalManySql =
         "SELECT op_key, operation, body_hash, response::text, at FROM ledger_journal " +
         "WHERE kind = $1 AND account_id = $2 AND op_key = ANY($3)";
-
-    // Insert a new account at version 1, or move an existing one from $3 to $3 + 1. Zero rows back
-    // means another writer moved the version first: the flush is fenced.
-    private const string UpsertAccountSql =
-        "INSERT INTO ledger_account AS a (kind, account_id, version, state, updated_at) " +
-        "VALUES ($1, $2, $3 + 1, $4::jsonb, $5) " +
-        "ON CONFLICT (kind, account_id) DO UPDATE " +
-        "SET version = excluded.version, state = excluded.state, updated_at = excluded.updated_at " +
-        "WHERE a.version = $3 RETURNING a.version";
-
-    // DO NOTHING + RETURNING tells which keys were new; a missing one is a replay the grain did not
-    // know of, and the whole flush is rolled back.
-    private const string InsertJournalSql =
-        "INSERT INTO ledger_journal (kind, account_id, op_key, operation, body_hash, response, at) " +
-        "SELECT $1, $2, k, o, h, r::jsonb, t FROM unnest($3::text[], $4::text[], $5::bytea[], $6::text[], $7::timestamptz[]) AS u(k, o, h, r, t) " +
-        "ON CONFLICT DO NOTHING RETURNING op_key, operation";
-
-    private const string UpsertHoldsSql =
-        "INSERT INTO ledger_hold (kind, account_id, request_id, state, amount, tag, created_at, expires_at, detail, closed_at, committed_amount, late) " +
-        "SELECT $1, $2, r, s, a, g, c, e, d::jsonb, x, ca, l FROM unnest(" +
-        "$3::text[], $4::smallint[], $5::bigint[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::text[], $10::timestamptz[], $11::bigint[], $12::boolean[]) " +
-        "AS u(r, s, a, g, c, e, d, x, ca, l) " +
-        "ON CONFLICT (kind, account_id, request_id) DO UPDATE SET state = excluded.state, detail = excluded.detail, " +
-        "closed_at = excluded.closed_at, committed_amount = excluded.committed_amount, late = excluded.late";
 
     public NpgsqlDataSource DataSource => db;
 
@@ -144,12 +130,24 @@ internal sealed class LedgerStore(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Writes one batch in one transaction: the account row first (fenced by version), then the
-    /// journal, then the holds, then the kind's own rows; all statements go in one round trip.
-    /// Database errors propagate (the caller fails the batch and reloads).
+    /// Writes one account alone, in its own transaction: the shared writer's statements with a
+    /// single account. For tools and tests; the grains write through <see cref="Writer"/>.
     /// </summary>
-    public Task<FlushOutcome> FlushAsync(FlushBatch batch, CancellationToken ct = default) =>
-        ClearPoolOnBrokenConnection(() => FlushCoreAsync(batch, ct));
+    public async Task<FlushOutcome> FlushAsync(AccountWrite write, CancellationToken ct = default)
+    {
+        var attempt = await TryFlushAsync([write], ct);
+        return attempt.Committed ? FlushOutcome.Committed : attempt.Failures[0];
+    }
+
+    /// <summary>
+    /// One shared flush attempt: the writes of many accounts in one transaction, each statement
+    /// covering every account (<see cref="FlushStatements"/>, <see cref="SideRowStatements"/>), all
+    /// in one round trip. It commits only when every account passed its fence and its keys;
+    /// otherwise it rolls back and names the accounts that failed (by index), so the writer can
+    /// try again without them. Database errors propagate: nothing was committed.
+    /// </summary>
+    public Task<FlushAttempt> TryFlushAsync(IReadOnlyList<AccountWrite> writes, CancellationToken ct = default) =>
+        ClearPoolOnBrokenConnection(() => TryFlushCoreAsync(writes, ct));
 
     /// <summary>
     /// When a connection broke or the server shut down, every pooled connection is likely dead
@@ -169,40 +167,50 @@ internal sealed class LedgerStore(NpgsqlDataSource db)
         }
     }
 
-    private async Task<FlushOutcome> FlushCoreAsync(FlushBatch batch, CancellationToken ct)
+    private async Task<FlushAttempt> TryFlushCoreAsync(IReadOnlyList<AccountWrite> writes, CancellationToken ct)
     {
+        // One global lock order on account rows (see FlushStatements).
+        var order = Enumerable.Range(0, writes.Count)
+            .OrderBy(i => writes[i].Kind, StringComparer.Ordinal)
+            .ThenBy(i => writes[i].AccountId, StringComparer.Ordinal)
+            .ToArray();
+        var sorted = order.Select(i => writes[i]).ToList();
+
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using var sql = new NpgsqlBatch(conn, tx);
-
-        sql.BatchCommands.Add(AccountCommand(batch));
-        bool hasJournal = batch.Journal.Count > 0;
-        if (hasJournal)
+        sql.BatchCommands.Add(FlushStatements.Accounts(sorted));
+        var journal = FlushStatements.Journal(sorted);
+        if (journal is not null)
         {
-            sql.BatchCommands.Add(JournalCommand(batch));
+            sql.BatchCommands.Add(journal);
         }
 
-        if (batch.Holds.Count > 0)
+        if (FlushStatements.Holds(sorted) is { } holds)
         {
-            sql.BatchCommands.Add(HoldsCommand(batch));
+            sql.BatchCommands.Add(holds);
         }
 
-        foreach (var extra in batch.Extra)
+        foreach (var side in SideRowStatements.For(sorted))
         {
-            sql.BatchCommands.Add(extra);
+            sql.BatchCommands.Add(side);
         }
 
-        bool fenced;
-        var inserted = new HashSet<(string, string)>();
+        var written = new HashSet<(string, string)>();
+        var inserted = new HashSet<(string, string, string, string)>();
         await using (var reader = await sql.ExecuteReaderAsync(ct))
         {
-            fenced = !await reader.ReadAsync(ct);
-            if (hasJournal)
+            while (await reader.ReadAsync(ct))
+            {
+                written.Add((reader.GetString(0), reader.GetString(1)));
+            }
+
+            if (journal is not null)
             {
                 await reader.NextResultAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
-                    inserted.Add((reader.GetString(0), reader.GetString(1)));
+                    inserted.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
                 }
             }
 
@@ -212,67 +220,34 @@ internal sealed class LedgerStore(NpgsqlDataSource db)
             }
         }
 
-        if (fenced)
+        var failures = new Dictionary<int, FlushOutcome>();
+        for (int i = 0; i < writes.Count; i++)
         {
-            await tx.RollbackAsync(ct);
-            return FlushOutcome.Fenced;
-        }
+            var write = writes[i];
+            if (!written.Contains((write.Kind, write.AccountId)))
+            {
+                failures[i] = FlushOutcome.Fenced;
+                continue;
+            }
 
-        if (inserted.Count != batch.Journal.Count)
-        {
-            await tx.RollbackAsync(ct);
-            var duplicates = batch.Journal
-                .Where(j => !inserted.Contains((j.Key, j.Operation)))
+            var duplicates = write.Journal
+                .Where(j => !inserted.Contains((write.Kind, write.AccountId, j.Key, j.Operation)))
                 .Select(j => (j.Key, j.Operation))
                 .ToList();
-            return new FlushOutcome(FlushStatus.DuplicateKeys, duplicates);
+            if (duplicates.Count > 0)
+            {
+                failures[i] = new FlushOutcome(FlushStatus.DuplicateKeys, duplicates);
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            await tx.RollbackAsync(ct);
+            return new FlushAttempt(false, failures);
         }
 
         await tx.CommitAsync(ct);
-        return FlushOutcome.Committed;
-    }
-
-    private static NpgsqlBatchCommand AccountCommand(FlushBatch batch)
-    {
-        var cmd = new NpgsqlBatchCommand(UpsertAccountSql);
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = batch.Kind });
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = batch.AccountId });
-        cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.ExpectedVersion });
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = batch.StateJson });
-        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = batch.At });
-        return cmd;
-    }
-
-    private static NpgsqlBatchCommand JournalCommand(FlushBatch batch)
-    {
-        var cmd = new NpgsqlBatchCommand(InsertJournalSql);
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = batch.Kind });
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = batch.AccountId });
-        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Journal.Select(j => j.Key)] });
-        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Journal.Select(j => j.Operation)] });
-        cmd.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = [.. batch.Journal.Select(j => j.BodyHash)] });
-        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Journal.Select(j => j.ResponseJson)] });
-        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. batch.Journal.Select(j => j.At)] });
-        return cmd;
-    }
-
-    private static NpgsqlBatchCommand HoldsCommand(FlushBatch batch)
-    {
-        var holds = batch.Holds;
-        var cmd = new NpgsqlBatchCommand(UpsertHoldsSql);
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = batch.Kind });
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = batch.AccountId });
-        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. holds.Select(h => h.RequestId)] });
-        cmd.Parameters.Add(new NpgsqlParameter<short[]> { TypedValue = [.. holds.Select(h => (short)h.State)] });
-        cmd.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. holds.Select(h => h.Amount)] });
-        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. holds.Select(h => h.Tag)] });
-        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. holds.Select(h => h.CreatedAt)] });
-        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. holds.Select(h => h.ExpiresAt)] });
-        cmd.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. holds.Select(h => h.DetailJson)] });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = holds.Select(h => (object?)h.ClosedAt ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = holds.Select(h => (object?)h.CommittedAmount ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        cmd.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = [.. holds.Select(h => h.Late)] });
-        return cmd;
+        return FlushAttempt.AllCommitted;
     }
 
     private static async Task<List<StoredHold>> ReadHoldsAsync(NpgsqlCommand cmd, CancellationToken ct)

@@ -10,22 +10,16 @@ using Orleans.Concurrency;
 namespace Metering.Grains.Usage;
 
 /// <summary>
-/// The ingest worker of one silo: concurrent calls are gathered into one multi-row insert per
-/// flush (group commit), one flush at a time, and every call is answered only after its flush
-/// commits. Bounded: <see cref="Limits.MaxIngestFlushEvents"/> per flush,
-/// <see cref="Limits.MaxPendingIngestEvents"/> waiting (past it: Unavailable, retry).
+/// The ingest worker of one silo: validates each call's events and hands the valid ones to the
+/// silo's <see cref="UsageEventWriter"/> (group commit, bounded); every call is answered only
+/// after its events' transaction commits. A full queue or a failed write is Unavailable (retry).
 /// </summary>
 [StatelessWorker(1)]
 [Reentrant]
 [GrainType("usage-ingest")]
-internal sealed partial class UsageIngestGrain(LedgerStore store, LedgerClock clock, RetentionSettings retention, ILogger<UsageIngestGrain> logger)
+internal sealed partial class UsageIngestGrain(UsageEventWriter writer, LedgerClock clock, RetentionSettings retention, ILogger<UsageIngestGrain> logger)
     : Grain, IUsageIngestGrain
 {
-    private readonly UsageEventStore _events = new(store);
-    private readonly Queue<PendingCall> _queue = new();
-    private int _queuedEvents;
-    private Task? _flushLoop;
-
     public async Task<IngestResult> Ingest(IReadOnlyList<UsageEvent> events)
     {
         if (events is null || events.Count is < 1 or > Limits.MaxEventsPerBatch)
@@ -66,22 +60,19 @@ internal sealed partial class UsageIngestGrain(LedgerStore store, LedgerClock cl
 
         if (valid.Count > 0)
         {
-            if (_queuedEvents + valid.Count > Limits.MaxPendingIngestEvents)
-            {
-                return new IngestResult(Outcome.Unavailable, []);
-            }
-
-            var call = new PendingCall([.. valid.Select(v => v.Event)]);
-            _queue.Enqueue(call);
-            _queuedEvents += call.Events.Count;
-            _flushLoop ??= FlushLoopAsync();
             bool[] recorded;
             try
             {
-                recorded = await call.Done.Task;
+                recorded = await writer.WriteAsync([.. valid.Select(v => v.Event)]);
             }
-            catch (IngestUnavailableException)
+            catch (WriteQueueFullException)
             {
+                return new IngestResult(Outcome.Unavailable, []);
+            }
+            catch (Exception error)
+            {
+                // Whatever failed, nothing of that transaction was committed: say so, retry.
+                LogFlushFailed(logger, valid.Count, error);
                 return new IngestResult(Outcome.Unavailable, []);
             }
 
@@ -98,82 +89,6 @@ internal sealed partial class UsageIngestGrain(LedgerStore store, LedgerClock cl
         return new IngestResult(Outcome.Ok, answered);
     }
 
-    private async Task FlushLoopAsync()
-    {
-        // Let the calls already arriving join this flush.
-        await Task.Yield();
-        try
-        {
-            while (_queue.Count > 0)
-            {
-                var batch = new List<PendingCall>();
-                int size = 0;
-                while (_queue.TryPeek(out var next) && (batch.Count == 0 || size + next.Events.Count <= Limits.MaxIngestFlushEvents))
-                {
-                    batch.Add(_queue.Dequeue());
-                    size += next.Events.Count;
-                }
-
-                await FlushAsync(batch);
-                _queuedEvents -= size;
-            }
-        }
-        finally
-        {
-            _flushLoop = null;
-        }
-    }
-
-    private async Task FlushAsync(List<PendingCall> batch)
-    {
-        var events = batch.SelectMany(c => c.Events).ToList();
-        HashSet<(string, string)> inserted;
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        try
-        {
-            inserted = await _events.InsertAsync(events, UtcCalendar.Now(clock));
-            LedgerMetrics.IngestFlushed(events.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, "committed");
-        }
-        catch (Exception error)
-        {
-            // Whatever failed, nothing of this flush was committed: every caller must hear so,
-            // never wait forever.
-            LedgerMetrics.IngestFlushed(events.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, "failed");
-            LogFlushFailed(logger, events.Count, error);
-            foreach (var call in batch)
-            {
-                call.Done.TrySetException(new IngestUnavailableException());
-            }
-
-            return;
-        }
-
-        // A key new to the database is recorded once: its first occurrence in this flush; any
-        // other occurrence (here or earlier) is a duplicate.
-        var claimed = new HashSet<(string, string)>();
-        foreach (var call in batch)
-        {
-            var recorded = new bool[call.Events.Count];
-            for (int i = 0; i < call.Events.Count; i++)
-            {
-                var key = (call.Events[i].TenantId, call.Events[i].GatewayRequestId);
-                recorded[i] = inserted.Contains(key) && claimed.Add(key);
-            }
-
-            call.Done.TrySetResult(recorded);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Usage ingest flush of {Count} events failed; the callers were answered unavailable")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Usage ingest of {Count} events failed; answered unavailable")]
     private static partial void LogFlushFailed(ILogger logger, int count, Exception error);
-
-    /// <summary>One call's valid events and the completion its caller awaits (recorded or duplicate, per event).</summary>
-    private sealed class PendingCall(IReadOnlyList<UsageEvent> events)
-    {
-        public IReadOnlyList<UsageEvent> Events { get; } = events;
-
-        public TaskCompletionSource<bool[]> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    private sealed class IngestUnavailableException : Exception;
 }

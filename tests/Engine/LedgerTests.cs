@@ -114,8 +114,8 @@ public sealed class LedgerTests(PostgresFixture postgres) : IAsyncLifetime
         {
             var ledger = await Load("dupes");
             await StageReserve(ledger, "old", 1);
-            var batch = new FlushBatch(
-                AccountKinds.Install, "dupes", ExpectedVersion: 1, StateJson: "{}", T0,
+            var batch = new AccountWrite(
+                AccountKinds.Install, "dupes", ExpectedVersion: 1, StateJson: "{}", T0, Operations: 2,
                 [Entry("old"), Entry("new")], [], []);
             var outcome = await _store.FlushAsync(batch);
             return (outcome.Status, outcome.DuplicateKeys, await Count("SELECT version FROM ledger_account WHERE account_id = 'dupes'"),
@@ -135,7 +135,7 @@ public sealed class LedgerTests(PostgresFixture postgres) : IAsyncLifetime
         {
             var ledger = await Load("reload");
             await Task.WhenAll(StageReserve(ledger, "a", 3), StageReserve(ledger, "b", 4, ttlSeconds: 10));
-            var fresh = await Ledger<InstallAccount, InstallHoldDetail>.LoadAsync(_store, InstallLedgerKind.Instance, "reload", T0.AddSeconds(20), []);
+            var fresh = await Ledger<InstallAccount, InstallHoldDetail, NoSideState>.LoadAsync(_store, InstallLedgerKind.Instance, "reload", T0.AddSeconds(20), []);
             return (fresh.Reserved, fresh.OpenHolds, fresh.KnownJournal("a", Operations.Reserve) is not null, fresh.Version);
         });
 
@@ -168,8 +168,8 @@ public sealed class LedgerTests(PostgresFixture postgres) : IAsyncLifetime
         {
             var ledger = await Load("down");
             await using var broken = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Username=x;Database=x;Timeout=2");
-            var brokenLedger = await Ledger<InstallAccount, InstallHoldDetail>.LoadAsync(_store, InstallLedgerKind.Instance, "down", T0, []);
-            typeof(Ledger<InstallAccount, InstallHoldDetail>)
+            var brokenLedger = await Ledger<InstallAccount, InstallHoldDetail, NoSideState>.LoadAsync(_store, InstallLedgerKind.Instance, "down", T0, []);
+            typeof(Ledger<InstallAccount, InstallHoldDetail, NoSideState>)
                 .GetField("_store", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
                 .SetValue(brokenLedger, new LedgerStore(broken));
             var thrown = await Record.ExceptionAsync(() => StageReserve(brokenLedger, "x", 1));
@@ -234,10 +234,10 @@ public sealed class LedgerTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.True(knows);
     }
 
-    private Task<Ledger<InstallAccount, InstallHoldDetail>> Load(string account) =>
-        Ledger<InstallAccount, InstallHoldDetail>.LoadAsync(_store, InstallLedgerKind.Instance, account, T0, []);
+    private Task<Ledger<InstallAccount, InstallHoldDetail, NoSideState>> Load(string account) =>
+        Ledger<InstallAccount, InstallHoldDetail, NoSideState>.LoadAsync(_store, InstallLedgerKind.Instance, account, T0, []);
 
-    private static Task StageReserve(Ledger<InstallAccount, InstallHoldDetail> ledger, string requestId, long credits, int ttlSeconds = 300)
+    private static Task StageReserve(Ledger<InstallAccount, InstallHoldDetail, NoSideState> ledger, string requestId, long credits, int ttlSeconds = 300)
     {
         var hold = new Hold<InstallHoldDetail>(
             requestId, ReservationState.Reserved, credits, "gemini", T0, T0.AddSeconds(ttlSeconds),

@@ -105,7 +105,7 @@ internal sealed class RetentionRig : IAsyncDisposable
         // An install's state is loaded again by some tests; the other kinds' rows are only counted.
         string state = kind == AccountKinds.Install ? LedgerJson.Serialize(InstallLedgerKind.Instance.Blank(account, at)) : "{}";
         var outcome = await Store.FlushAsync(
-            new FlushBatch(kind, account, version, state, at, [journal], hold is null ? [] : [hold], []), Ct);
+            new AccountWrite(kind, account, version, state, at, 1, [journal], hold is null ? [] : [hold], []), Ct);
         Assert.Equal(FlushStatus.Committed, outcome.Status);
         _versions[(kind, account)] = version + 1;
     }

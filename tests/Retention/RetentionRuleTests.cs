@@ -165,14 +165,14 @@ public sealed class RetentionRuleTests(PostgresFixture postgres) : IAsyncLifetim
             await RunAt(now);
 
             // A new activation: it knows only what PostgreSQL still has.
-            var ledger = await Ledger<InstallAccount, InstallHoldDetail>.LoadAsync(_rig.Store, InstallLedgerKind.Instance, "a", now, []);
+            var ledger = await Ledger<InstallAccount, InstallHoldDetail, NoSideState>.LoadAsync(_rig.Store, InstallLedgerKind.Instance, "a", now, []);
             var old = await ledger.FindJournalAsync("old", Operations.Reserve);
             var recent = await ledger.FindJournalAsync("recent", Operations.Reserve);
             // And the journal's unique key, the last guard: the deleted key is new to it, the kept one is not.
             var hold = new StoredHold("x", ReservationState.Reserved, 1, "tag", now, now.AddMinutes(5), "{}", null, null, false);
-            var again = await _rig.Store.FlushAsync(new FlushBatch(AccountKinds.Install, "a", ledger.Version, "{}", now,
+            var again = await _rig.Store.FlushAsync(new AccountWrite(AccountKinds.Install, "a", ledger.Version, "{}", now, 1,
                 [new JournalEntry("old", Operations.Reserve, [9], "{}", now)], [hold with { RequestId = "old" }], []), Ct);
-            var replay = await _rig.Store.FlushAsync(new FlushBatch(AccountKinds.Install, "a", ledger.Version + 1, "{}", now,
+            var replay = await _rig.Store.FlushAsync(new AccountWrite(AccountKinds.Install, "a", ledger.Version + 1, "{}", now, 1,
                 [new JournalEntry("recent", Operations.Reserve, [9], "{}", now)], [hold with { RequestId = "recent" }], []), Ct);
             return (old, recent?.Entry.ResponseJson, again.Status, replay.Status);
         });

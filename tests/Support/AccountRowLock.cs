@@ -65,6 +65,19 @@ public sealed class AccountRowLock : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Kills the backends of the writes waiting on this lock (pg_terminate_backend), as a
+    /// database failure in the middle of a flush would: their transactions roll back.
+    /// </summary>
+    public async Task TerminateWaitingFlushesAsync()
+    {
+        await using var db = NpgsqlDataSource.Create(_connectionString);
+        await using var cmd = db.CreateCommand(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))");
+        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _connection.ProcessID });
+        Assert.True((long)(await cmd.ExecuteScalarAsync(Ct))! > 0, "no write was waiting on the locked row");
+    }
+
     /// <summary>Ends the transaction: a fence takes effect; a plain lock changes nothing.</summary>
     public Task ReleaseAsync() => _tx.CommitAsync(Ct);
 

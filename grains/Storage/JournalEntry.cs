@@ -1,4 +1,4 @@
-namespace Metering.Grains.Engine;
+namespace Metering.Grains.Storage;
 
 /// <summary>
 /// One acknowledged operation in <c>ledger_journal</c>, unique on (account, key, operation): the
@@ -6,7 +6,7 @@ namespace Metering.Grains.Engine;
 /// call answered, so a replay gets the same body.
 /// </summary>
 /// <param name="Key">The caller's idempotency key (requestId, grantId).</param>
-/// <param name="Operation">What was done, one of <see cref="Operations"/>.</param>
+/// <param name="Operation">What was done, one of the engine's operation names (reserve, commit, release, ...).</param>
 /// <param name="BodyHash">SHA-256 of the canonical request body, to tell a replay from a conflict.</param>
 /// <param name="ResponseJson">The first answer, serialized.</param>
 internal sealed record JournalEntry(

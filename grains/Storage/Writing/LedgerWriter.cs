@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using Metering.GrainInterfaces.Common;
+using Npgsql;
+
+namespace Metering.Grains.Storage;
+
+/// <summary>
+/// The shared flush of one silo (DESIGN.md): account grains hand it their pending batches
+/// (<see cref="AccountWrite"/>), and it writes the batches of many accounts in one transaction,
+/// with one multi-row statement per table. Each account is still fenced by its own version and
+/// checked for replayed keys; one that fails either fails alone: the transaction is rolled back
+/// and tried again without it, so the others commit (each retry drops at least one account, so it
+/// ends). A database error fails every account of that transaction, and nothing of it committed.
+/// An account has at most one write in flight (its ledger waits for the outcome before sending the
+/// next), which keeps each account's operations in order.
+/// </summary>
+internal sealed class LedgerWriter
+{
+    /// <summary>The bounds a silo runs with (see <see cref="Limits"/>).</summary>
+    public static GroupCommitBounds DefaultBounds { get; } = new(
+        MaxBatchItems: Limits.MaxFlushAccounts,
+        MaxBatchWeight: Limits.MaxFlushOperations,
+        MaxQueuedWeight: Limits.MaxQueuedFlushOperations,
+        Writers: Limits.FlushWriters);
+
+    private const int DeadlockAttempts = 3;
+
+    private readonly LedgerStore _store;
+    private readonly GroupCommit<AccountWrite, FlushOutcome> _commits;
+
+    public LedgerWriter(LedgerStore store, GroupCommitBounds bounds)
+    {
+        _store = store;
+        _commits = new GroupCommit<AccountWrite, FlushOutcome>(
+            "ledger", bounds, write => Math.Max(1, write.Operations), write => write.Key, WriteAsync);
+    }
+
+    public GroupCommitBounds Bounds => _commits.Bounds;
+
+    /// <summary>True when a write of this many operations would be queued now (a hint for refusing early, with nothing staged).</summary>
+    public bool HasRoomFor(int operations) => _commits.HasRoomFor(operations);
+
+    /// <summary>
+    /// Writes one account's batch in the next shared transaction. Completes after the commit with
+    /// the account's own outcome; fails when the transaction failed (nothing of it committed) or,
+    /// at once, with <see cref="WriteQueueFullException"/> when the silo's queue is at its bound.
+    /// </summary>
+    public Task<FlushOutcome> WriteAsync(AccountWrite write) => _commits.SubmitAsync(write);
+
+    private async Task<IReadOnlyList<FlushOutcome>> WriteAsync(GroupCommitBatch<AccountWrite> batch)
+    {
+        long started = Stopwatch.GetTimestamp();
+        var writes = batch.Items;
+        var outcomes = new FlushOutcome?[writes.Count];
+        var pending = Enumerable.Range(0, writes.Count).ToList();
+        try
+        {
+            while (pending.Count > 0)
+            {
+                var attempt = await TryFlushAsync([.. pending.Select(i => writes[i])]);
+                if (attempt.Committed)
+                {
+                    foreach (int i in pending)
+                    {
+                        outcomes[i] = FlushOutcome.Committed;
+                    }
+
+                    break;
+                }
+
+                if (attempt.Failures.Count == 0)
+                {
+                    throw new InvalidOperationException("a flush attempt rolled back without naming an account that failed");
+                }
+
+                foreach (var (position, outcome) in attempt.Failures)
+                {
+                    outcomes[pending[position]] = outcome;
+                }
+
+                pending = [.. pending.Where(i => outcomes[i] is null)];
+            }
+        }
+        catch
+        {
+            FlushMetrics.Flushed(writes.Count, batch.Weight, batch.LongestWait, Stopwatch.GetElapsedTime(started), "failed");
+            FlushMetrics.AccountWritten("failed", writes.Count);
+            throw;
+        }
+
+        FlushMetrics.Flushed(writes.Count, batch.Weight, batch.LongestWait, Stopwatch.GetElapsedTime(started), "committed");
+        FlushMetrics.AccountWritten("committed", outcomes.Count(o => o!.Status == FlushStatus.Committed));
+        FlushMetrics.AccountWritten("fenced", outcomes.Count(o => o!.Status == FlushStatus.Fenced));
+        FlushMetrics.AccountWritten("duplicate_keys", outcomes.Count(o => o!.Status == FlushStatus.DuplicateKeys));
+        return [.. outcomes.Select(o => o!)];
+    }
+
+    /// <summary>
+    /// One attempt, tried again when PostgreSQL chose it as a deadlock victim or failed it for
+    /// serialization (the retention clean-up deletes rows of the same accounts): the transaction
+    /// rolled back whole, so trying again is safe. Account rows are locked in one order, so this
+    /// is rare; after <see cref="DeadlockAttempts"/> the error fails the flush.
+    /// </summary>
+    private async Task<FlushAttempt> TryFlushAsync(IReadOnlyList<AccountWrite> writes)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await _store.TryFlushAsync(writes);
+            }
+            catch (PostgresException error) when (attempt < DeadlockAttempts && error.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+            }
+        }
+    }
+}
