@@ -1,34 +1,78 @@
 namespace Metering.Grains.Engine;
 
 /// <summary>
-/// A dictionary that forgets its oldest insertions past <c>capacity</c> entries. Used for finished
-/// holds and journal entries that are kept in memory only to answer replays fast; what it forgets
-/// is still in PostgreSQL. Not thread-safe: owned by one grain activation.
+/// What an account remembers of finished work (closed holds, journal entries) only to answer
+/// replays fast; what it forgets is still in PostgreSQL and is read back when asked for. It
+/// forgets its oldest entries past <c>capacity</c>, past <c>maxAge</c>, or while the silo as a
+/// whole remembers more than its bound (<see cref="RememberedEntries"/>) and this account more
+/// than <c>floor</c>; but never an entry staged after <c>durableSeq</c>: memory is the only place
+/// a change not yet committed is known, so forgetting it would let a replay be decided afresh.
+/// Not thread-safe: owned by one grain activation.
 /// </summary>
-internal sealed class BoundedCache<TKey, TValue>(int capacity) where TKey : notnull
+internal sealed class BoundedCache<TKey, TValue>(int capacity, TimeSpan maxAge, RememberedEntries silo, int floor)
+    where TKey : notnull
 {
-    private readonly Dictionary<TKey, TValue> _items = [];
-    private readonly Queue<TKey> _order = new();
+    private readonly Dictionary<TKey, (TValue Value, long Seq)> _items = [];
+
+    // Insertion order; an entry set again is queued again, and its older place is skipped.
+    private readonly Queue<(TKey Key, long Seq, DateTimeOffset At)> _order = new();
 
     public int Count => _items.Count;
 
-    /// <summary>True once an entry was forgotten for lack of room: the cache no longer holds everything it was given.</summary>
+    /// <summary>True once an entry was forgotten: the cache no longer holds everything it was given.</summary>
     public bool HasEvicted { get; private set; }
 
-    public bool TryGet(TKey key, out TValue value) => _items.TryGetValue(key, out value!);
+    public bool TryGet(TKey key, out TValue value)
+    {
+        bool found = _items.TryGetValue(key, out var item);
+        value = item.Value;
+        return found;
+    }
 
-    public void Set(TKey key, TValue value)
+    /// <param name="seq">The ledger's staging sequence when this was set (0: loaded from PostgreSQL).</param>
+    /// <param name="at">When it happened, for <c>maxAge</c>.</param>
+    public void Set(TKey key, TValue value, long seq, DateTimeOffset at, long durableSeq)
     {
         if (!_items.ContainsKey(key))
         {
-            _order.Enqueue(key);
+            silo.Add(1);
         }
 
-        _items[key] = value;
-        while (_items.Count > capacity && _order.TryDequeue(out TKey? oldest))
+        _items[key] = (value, seq);
+        _order.Enqueue((key, seq, at));
+        Trim(durableSeq, at);
+    }
+
+    /// <summary>Forgets what the bounds say to forget, oldest first, stopping at the first entry not yet durable.</summary>
+    public void Trim(long durableSeq, DateTimeOffset now)
+    {
+        var oldestKept = now - maxAge;
+        while (_order.TryPeek(out var oldest))
         {
-            _items.Remove(oldest);
+            if (!_items.TryGetValue(oldest.Key, out var item) || item.Seq != oldest.Seq)
+            {
+                _order.Dequeue(); // set again later: its newer place counts
+                continue;
+            }
+
+            bool forget = _items.Count > capacity || oldest.At <= oldestKept || (silo.IsOver && _items.Count > floor);
+            if (!forget || oldest.Seq > durableSeq)
+            {
+                return;
+            }
+
+            _order.Dequeue();
+            _items.Remove(oldest.Key);
+            silo.Add(-1);
             HasEvicted = true;
         }
+    }
+
+    /// <summary>Gives everything back to the silo's count (the ledger is being dropped).</summary>
+    public void Release()
+    {
+        silo.Add(-_items.Count);
+        _items.Clear();
+        _order.Clear();
     }
 }

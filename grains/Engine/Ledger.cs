@@ -26,13 +26,18 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
     private readonly SortedSet<(DateTimeOffset ExpiresAt, string RequestId)> _expiry = [];
     private readonly Dictionary<string, long> _reservedByTag = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _openByTag = new(StringComparer.Ordinal);
-    private readonly BoundedCache<string, Hold<TDetail>> _closed = new(Limits.MaxRememberedOutcomes);
-    private readonly BoundedCache<(string Key, string Operation), Remembered> _journal = new(Limits.MaxRememberedOutcomes);
+    private readonly BoundedCache<string, Hold<TDetail>> _closed;
+    private readonly BoundedCache<(string Key, string Operation), Remembered> _journal;
     private readonly JournalLookups _lookups;
     private readonly Queue<PendingBatch<TAccount>> _sealed = new();
     private PendingBatch<TAccount>? _filling;
     private PendingBatch<TAccount>? _flushing;
     private int _pendingOperations;
+
+    // Every staged operation takes the next number; _durableSeq is the last one committed. What
+    // memory remembers past _durableSeq is not in PostgreSQL yet, so the caches never forget it.
+    private long _stagedSeq;
+    private long _durableSeq;
     private Task? _flushLoop;
 
     // True while memory holds every journal entry of this account that PostgreSQL holds (as of
@@ -41,9 +46,15 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
     // flag covers what is forgotten later.
     private bool _journalLoadedWhole;
 
-    private Ledger(LedgerStore store, LedgerKind<TAccount, TDetail, TSide> kind, string accountId, TAccount account, long version)
+    // For ledgers loaded outside a silo (tools, tests): the defaults, counted apart from any silo's.
+    private static readonly AccountMemory StandaloneMemory = new(
+        AccountMemory.Default.IdleAfter, AccountMemory.Default.RememberFor, AccountMemory.Default.MaxRememberedPerSilo, AccountMemory.Default.ShedOnMemoryPressure);
+
+    private Ledger(LedgerStore store, LedgerKind<TAccount, TDetail, TSide> kind, AccountMemory memory, string accountId, TAccount account, long version)
     {
         _store = store;
+        _closed = new(Limits.MaxRememberedOutcomes, memory.RememberFor, memory.Remembered, AccountMemory.FloorPerAccount);
+        _journal = new(Limits.MaxRememberedOutcomes, memory.RememberFor, memory.Remembered, AccountMemory.FloorPerAccount);
         _kind = kind;
         AccountId = accountId;
         Account = account;
@@ -101,11 +112,12 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
         LedgerKind<TAccount, TDetail, TSide> kind,
         string accountId,
         DateTimeOffset now,
-        IReadOnlyCollection<(string Key, string Operation)> knownReplays)
+        IReadOnlyCollection<(string Key, string Operation)> knownReplays,
+        AccountMemory? memory = null)
     {
         var stored = await store.LoadAccountAsync(kind.Name, accountId);
         var account = stored is null ? kind.Blank(accountId, now) : LedgerJson.Deserialize<TAccount>(stored.StateJson);
-        var ledger = new Ledger<TAccount, TDetail, TSide>(store, kind, accountId, account, stored?.Version ?? 0);
+        var ledger = new Ledger<TAccount, TDetail, TSide>(store, kind, memory ?? StandaloneMemory, accountId, account, stored?.Version ?? 0);
 
         foreach (var row in await store.LoadOpenHoldsAsync(kind.Name, accountId, now, Limits.MaxOpenHoldsPerAccount))
         {
@@ -127,7 +139,7 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
         // Oldest first, so the newest survive the cache bound.
         foreach (var entry in journal.OrderBy(j => j.At))
         {
-            ledger._journal.Set((entry.Key, entry.Operation), new Remembered(entry, Task.CompletedTask));
+            ledger._journal.Set((entry.Key, entry.Operation), new Remembered(entry, Task.CompletedTask), 0, entry.At, 0);
         }
 
         ledger.CheckInvariants();
@@ -143,7 +155,8 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
             var hold = _open[requestId];
             Forget(hold);
             LedgerMetrics.HoldExpired(_kind.Name);
-            _closed.Set(requestId, hold);
+            // Its reserve may still be staged: forgettable only once all staged so far is durable.
+            _closed.Set(requestId, hold, _stagedSeq, now, _durableSeq);
         }
     }
 
@@ -177,7 +190,7 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
         var hold = FromStored(row);
         // An open hold we did not load means another activation wrote this account: memory is stale.
         Invariant.Require(!hold.CountsAt(now), $"hold {requestId} is open in PostgreSQL but not in memory");
-        _closed.Set(requestId, hold);
+        _closed.Set(requestId, hold, 0, now, _durableSeq);
         return hold;
     }
 
@@ -211,7 +224,7 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
         }
 
         var remembered = new Remembered(entry, Task.CompletedTask);
-        _journal.Set((key, operation), remembered);
+        _journal.Set((key, operation), remembered, 0, entry.At, _durableSeq);
         return remembered;
     }
 
@@ -243,6 +256,7 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
         batch.AccountAfter = accountAfter;
         batch.LastAt = now;
         batch.Operations++;
+        batch.LastSeq = ++_stagedSeq;
         _pendingOperations++;
         LedgerMetrics.PendingChanged(_kind.Name, 1);
 
@@ -255,7 +269,7 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
         if (journal is not null)
         {
             batch.Journal.Add(journal);
-            _journal.Set((journal.Key, journal.Operation), new Remembered(journal, batch.Durable));
+            _journal.Set((journal.Key, journal.Operation), new Remembered(journal, batch.Durable), _stagedSeq, now, _durableSeq);
         }
 
         if (sideRow is not null)
@@ -372,6 +386,9 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
                 _pendingOperations -= batch.Operations;
                 LedgerMetrics.PendingChanged(_kind.Name, -batch.Operations);
                 Invariant.Require(_pendingOperations >= 0, "pending operation count went negative");
+                _durableSeq = batch.LastSeq;
+                _closed.Trim(_durableSeq, batch.LastAt);
+                _journal.Trim(_durableSeq, batch.LastAt);
                 batch.Succeed();
                 break;
             case FlushStatus.Fenced:
@@ -405,7 +422,15 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
 
         _filling?.Fail(error);
         _filling = null;
+        Release();
         Died?.Invoke(death);
+    }
+
+    /// <summary>Gives what this ledger remembers back to the silo's count: it is being dropped (died, or its grain deactivates).</summary>
+    public void Release()
+    {
+        _closed.Release();
+        _journal.Release();
     }
 
     private void Apply(Hold<TDetail> hold, DateTimeOffset now)
@@ -426,7 +451,7 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
         }
         else
         {
-            _closed.Set(hold.RequestId, hold);
+            _closed.Set(hold.RequestId, hold, _stagedSeq, now, _durableSeq);
         }
     }
 

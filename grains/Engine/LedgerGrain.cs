@@ -13,7 +13,7 @@ namespace Metering.Grains.Engine;
 /// Account grains are reentrant so that calls keep arriving while a flush runs (group commit);
 /// each call decides in one synchronous step, so interleaving never splits a decision.
 /// </summary>
-internal abstract partial class LedgerGrain<TAccount, TDetail, TSide>(LedgerStore store, LedgerClock clock, ILogger logger) : Grain
+internal abstract partial class LedgerGrain<TAccount, TDetail, TSide>(LedgerStore store, LedgerClock clock, AccountMemory memory, ILogger logger) : Grain
     where TAccount : class
     where TSide : class
 {
@@ -58,7 +58,7 @@ internal abstract partial class LedgerGrain<TAccount, TDetail, TSide>(LedgerStor
 
     private async Task<Ledger<TAccount, TDetail, TSide>> LoadAsync()
     {
-        var ledger = await Ledger<TAccount, TDetail, TSide>.LoadAsync(store, Kind, AccountId, Now(), [.. _knownReplays]);
+        var ledger = await Ledger<TAccount, TDetail, TSide>.LoadAsync(store, Kind, AccountId, Now(), [.. _knownReplays], memory);
         ledger.Died += death => OnDied(ledger, death);
         _knownReplays.Clear();
         _ledger = ledger;
@@ -361,6 +361,7 @@ internal abstract partial class LedgerGrain<TAccount, TDetail, TSide>(LedgerStor
         if (_ledger is { } ledger)
         {
             await ledger.DrainAsync();
+            ledger.Release();
         }
 
         await base.OnDeactivateAsync(reason, cancellationToken);

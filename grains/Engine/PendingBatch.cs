@@ -20,6 +20,9 @@ internal sealed class PendingBatch<TAccount>
 
     public int Operations { get; set; }
 
+    /// <summary>The ledger's staging sequence number of the last operation in this batch.</summary>
+    public long LastSeq { get; set; }
+
     /// <summary>The time of the last operation staged in this batch (the account row's updated_at).</summary>
     public DateTimeOffset LastAt { get; set; }
 

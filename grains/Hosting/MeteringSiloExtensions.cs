@@ -1,9 +1,11 @@
+using Metering.Grains.Engine;
 using Metering.Grains.Retention;
 using Metering.Grains.Storage;
 using Metering.Grains.Time;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using Orleans.Configuration;
 using Orleans.Storage;
 
 namespace Metering.Grains.Hosting;
@@ -42,6 +44,8 @@ public static class MeteringSiloExtensions
         silo.Services.AddSingleton<Usage.UsageEventWriter>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<Installs.TierQuotasCache>();
+        silo.Services.TryAddSingleton(AccountMemory.Default);
+        silo.Services.AddOptions<GrainCollectionOptions>().Configure<AccountMemory>(ApplyAccountMemory);
         silo.Services.AddKeyedSingleton<IGrainStorageSerializer, SystemTextJsonGrainStorageSerializer>(StorageNames.Config);
         silo.AddAdoNetGrainStorage(StorageNames.Config, options =>
         {
@@ -67,6 +71,37 @@ public static class MeteringSiloExtensions
         }
 
         return silo;
+    }
+
+    /// <summary>
+    /// How much account grains keep in memory (<see cref="AccountMemory"/>), instead of the
+    /// defaults. Call after <see cref="AddMeteringGrains"/>.
+    /// </summary>
+    public static ISiloBuilder AddMeteringAccountMemory(this ISiloBuilder silo, AccountMemory memory)
+    {
+        silo.Services.Replace(ServiceDescriptor.Singleton(memory.Validated()));
+        return silo;
+    }
+
+    /// <summary>
+    /// Idle account grains are collected after <see cref="AccountMemory.IdleAfter"/> (Orleans'
+    /// per-class collection age; Orleans looks for idle grains every collection quantum, so the
+    /// quantum is shortened for idle times under two minutes), and Orleans' activation shedding
+    /// under memory pressure is on or off as set.
+    /// </summary>
+    private static void ApplyAccountMemory(GrainCollectionOptions options, AccountMemory memory)
+    {
+        foreach (var grain in new[] { typeof(Installs.InstallGrain), typeof(Pools.PoolGrain), typeof(Ports.PortGrain) })
+        {
+            options.ClassSpecificCollectionAge[grain.FullName!] = memory.IdleAfter;
+        }
+
+        if (memory.IdleAfter < TimeSpan.FromMinutes(2))
+        {
+            options.CollectionQuantum = memory.IdleAfter / 2;
+        }
+
+        options.EnableActivationSheddingOnMemoryPressure = memory.ShedOnMemoryPressure;
     }
 
     /// <summary>True when the connection string sets Max Auto Prepare itself (0 included: then it is off).</summary>

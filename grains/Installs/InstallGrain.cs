@@ -14,8 +14,8 @@ namespace Metering.Grains.Installs;
 /// </summary>
 [Reentrant]
 [GrainType("install")]
-internal sealed class InstallGrain(LedgerStore store, LedgerClock clock, TierQuotasCache quotaCache, ILogger<InstallGrain> logger)
-    : LedgerGrain<InstallAccount, InstallHoldDetail, NoSideState>(store, clock, logger), IInstallGrain
+internal sealed class InstallGrain(LedgerStore store, LedgerClock clock, AccountMemory memory, TierQuotasCache quotaCache, ILogger<InstallGrain> logger)
+    : LedgerGrain<InstallAccount, InstallHoldDetail, NoSideState>(store, clock, memory, logger), IInstallGrain
 {
     // Release has no body: any repeat is a replay.
     private static readonly byte[] ReleaseHash = RequestHash.Of(Operations.Release);

@@ -15,8 +15,8 @@ namespace Metering.Grains.Pools;
 /// </summary>
 [Reentrant]
 [GrainType("pool")]
-internal sealed class PoolGrain(LedgerStore store, LedgerClock clock, ILogger<PoolGrain> logger)
-    : LedgerGrain<PoolAccount, PoolHoldDetail, NoSideState>(store, clock, logger), IPoolGrain
+internal sealed class PoolGrain(LedgerStore store, LedgerClock clock, AccountMemory memory, ILogger<PoolGrain> logger)
+    : LedgerGrain<PoolAccount, PoolHoldDetail, NoSideState>(store, clock, memory, logger), IPoolGrain
 {
     private const string Tag = "pool";
     private const string KeyField = "poolId";

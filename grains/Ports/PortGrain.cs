@@ -15,8 +15,8 @@ namespace Metering.Grains.Ports;
 /// </summary>
 [Reentrant]
 [GrainType("port")]
-internal sealed class PortGrain(LedgerStore store, LedgerClock clock, ILogger<PortGrain> logger)
-    : LedgerGrain<PortAccount, PortHoldDetail, PortUsageBook>(store, clock, logger), IPortGrain
+internal sealed class PortGrain(LedgerStore store, LedgerClock clock, AccountMemory memory, ILogger<PortGrain> logger)
+    : LedgerGrain<PortAccount, PortHoldDetail, PortUsageBook>(store, clock, memory, logger), IPortGrain
 {
     private const string KeyField = "portId";
     private static readonly byte[] ReleaseHash = RequestHash.Of(Operations.Release);

@@ -39,6 +39,7 @@ public static class SiloConfiguration
         silo.AddActivityPropagation();
         silo.AddMeteringGrains(settings.ConnectionString);
         silo.AddMeteringRetention(settings.Retention);
+        silo.AddMeteringAccountMemory(settings.Accounts);
         return silo;
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Metering.Grains.Engine;
 using Metering.Grains.Retention;
 
 namespace Metering.Silo.Hosting;
@@ -19,7 +20,8 @@ public sealed record SiloSettings(
     TimeSpan ShutdownTimeout,
     IConfigurationSection Membership,
     bool KubernetesHosting,
-    RetentionSettings Retention)
+    RetentionSettings Retention,
+    AccountMemory Accounts)
 {
     public static SiloSettings From(IConfiguration config)
     {
@@ -47,8 +49,15 @@ public sealed record SiloSettings(
             config.GetValue("Orleans:KubernetesHosting", false),
             // Checked here, before anything starts: a retention below what API.md promises
             // (24 hours for a requestId) stops the silo with the setting's name and bounds.
-            ReadRetention(config.GetSection(RetentionSettings.Section)));
+            ReadRetention(config.GetSection(RetentionSettings.Section)),
+            ReadAccounts(config.GetSection(AccountMemory.Section)));
     }
+
+    private static AccountMemory ReadAccounts(IConfiguration section) => new AccountMemory(
+        TimeSpan.FromMinutes(section.GetValue("IdleMinutes", (double)AccountMemory.DefaultIdleMinutes)),
+        TimeSpan.FromMinutes(section.GetValue("RememberMinutes", (double)AccountMemory.DefaultRememberMinutes)),
+        section.GetValue("MaxRememberedPerSilo", AccountMemory.DefaultMaxRememberedPerSilo),
+        section.GetValue("ShedOnMemoryPressure", true)).Validated();
 
     private static RetentionSettings ReadRetention(IConfiguration section) => new(
         section.GetValue("RequestIdHours", RetentionSettings.DefaultRequestIdHours),

@@ -234,6 +234,27 @@ public sealed class LedgerTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.True(knows);
     }
 
+    [Fact]
+    public void RememberNothing_ForgetsOnceDurable_AndTheJournalStillAnswers()
+    {
+        var forgetful = new AccountMemory(TimeSpan.FromMinutes(10), RememberFor: TimeSpan.Zero, MaxRememberedPerSilo: 1_000, ShedOnMemoryPressure: false);
+        var (whileStaged, afterCommit, knowsEvery, fromJournal, silo) = SingleThreadContext.Run(async () =>
+        {
+            var ledger = await Ledger<InstallAccount, InstallHoldDetail, NoSideState>.LoadAsync(_store, InstallLedgerKind.Instance, "forgetful", T0, [], forgetful);
+            var durable = StageReserve(ledger, "r1", 1);
+            bool staged = ledger.KnownJournal("r1", Operations.Reserve) is not null;
+            await durable;
+            return (staged, ledger.KnownJournal("r1", Operations.Reserve) is not null, ledger.KnowsEveryKey,
+                await ledger.FindJournalAsync("r1", Operations.Reserve) is not null, forgetful.Remembered.Count);
+        });
+
+        Assert.True(whileStaged); // not durable yet: memory is the only place it is known
+        Assert.False(afterCommit);
+        Assert.False(knowsEvery); // so unknown keys are looked up...
+        Assert.True(fromJournal); // ...and found
+        Assert.Equal(1, silo); // the entry read back, remembered again until the next trim
+    }
+
     private Task<Ledger<InstallAccount, InstallHoldDetail, NoSideState>> Load(string account) =>
         Ledger<InstallAccount, InstallHoldDetail, NoSideState>.LoadAsync(_store, InstallLedgerKind.Instance, account, T0, []);
 

@@ -1,0 +1,52 @@
+namespace Metering.Grains.Engine;
+
+/// <summary>
+/// How much account grains keep in memory, set under <c>Metering:Accounts</c> (docs/operations.md):
+/// an account idle for <see cref="IdleAfter"/> is deactivated (its memory freed; the next call
+/// reloads it); finished work is remembered for fast replays at most <see cref="RememberFor"/>,
+/// at most <c>Limits.MaxRememberedOutcomes</c> entries per account, and at most
+/// <see cref="MaxRememberedPerSilo"/> entries for all accounts of a silo together; past those,
+/// a replay costs one read of the journal. <see cref="ShedOnMemoryPressure"/> turns on Orleans'
+/// own activation shedding (deactivating the least recently used grains when the process nears
+/// its memory limit).
+/// </summary>
+public sealed record AccountMemory(TimeSpan IdleAfter, TimeSpan RememberFor, long MaxRememberedPerSilo, bool ShedOnMemoryPressure)
+{
+    public const string Section = "Metering:Accounts";
+
+    public const int DefaultIdleMinutes = 10;
+
+    public const int DefaultRememberMinutes = 10;
+
+    public const long DefaultMaxRememberedPerSilo = 2_000_000;
+
+    /// <summary>What an account keeps, under silo pressure, of its newest finished work.</summary>
+    public const int FloorPerAccount = 64;
+
+    public static AccountMemory Default { get; } = new(
+        TimeSpan.FromMinutes(DefaultIdleMinutes), TimeSpan.FromMinutes(DefaultRememberMinutes), DefaultMaxRememberedPerSilo, ShedOnMemoryPressure: true);
+
+    /// <summary>The silo-wide count these settings bound (one per silo, created with them).</summary>
+    internal RememberedEntries Remembered { get; } = new(MaxRememberedPerSilo);
+
+    /// <summary>Throws with the setting's name when a value is out of its range.</summary>
+    public AccountMemory Validated()
+    {
+        if (IdleAfter < TimeSpan.FromSeconds(2))
+        {
+            throw new ArgumentOutOfRangeException($"{Section}:IdleMinutes", IdleAfter.TotalMinutes, "must be at least 2 seconds (0.034 minutes)");
+        }
+
+        if (RememberFor < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException($"{Section}:RememberMinutes", RememberFor.TotalMinutes, "must be 0 or more");
+        }
+
+        if (MaxRememberedPerSilo < 0)
+        {
+            throw new ArgumentOutOfRangeException($"{Section}:MaxRememberedPerSilo", MaxRememberedPerSilo, "must be 0 or more");
+        }
+
+        return this;
+    }
+}
