@@ -12,10 +12,11 @@ namespace Metering.Grains.Engine;
 internal sealed class BoundedCache<TKey, TValue>(int capacity, TimeSpan maxAge, RememberedEntries silo, int floor)
     where TKey : notnull
 {
-    private readonly Dictionary<TKey, (TValue Value, long Seq)> _items = [];
+    private readonly Dictionary<TKey, (TValue Value, long Seq, long Stamp)> _items = [];
 
-    // Insertion order; an entry set again is queued again, and its older place is skipped.
-    private readonly Queue<(TKey Key, long Seq, DateTimeOffset At)> _order = new();
+    // Insertion order; an entry set again is queued again (a new stamp), and its older place is skipped.
+    private readonly Queue<(TKey Key, long Stamp, long Seq, DateTimeOffset At)> _order = new();
+    private long _stamps;
 
     public int Count => _items.Count;
 
@@ -38,8 +39,9 @@ internal sealed class BoundedCache<TKey, TValue>(int capacity, TimeSpan maxAge, 
             silo.Add(1);
         }
 
-        _items[key] = (value, seq);
-        _order.Enqueue((key, seq, at));
+        long stamp = ++_stamps;
+        _items[key] = (value, seq, stamp);
+        _order.Enqueue((key, stamp, seq, at));
         Trim(durableSeq, at);
     }
 
@@ -49,7 +51,7 @@ internal sealed class BoundedCache<TKey, TValue>(int capacity, TimeSpan maxAge, 
         var oldestKept = now - maxAge;
         while (_order.TryPeek(out var oldest))
         {
-            if (!_items.TryGetValue(oldest.Key, out var item) || item.Seq != oldest.Seq)
+            if (!_items.TryGetValue(oldest.Key, out var item) || item.Stamp != oldest.Stamp)
             {
                 _order.Dequeue(); // set again later: its newer place counts
                 continue;

@@ -198,6 +198,56 @@ internal abstract partial class LedgerGrain<TAccount, TDetail, TSide>(LedgerStor
     }
 
     /// <summary>
+    /// A reserve, the same for every kind: validation, the key's journal entry (memory, else
+    /// PostgreSQL), then in one synchronous step: the earlier answer (compared on
+    /// <paramref name="hash"/>), the engine's own refusals (<see cref="CheckReserve"/>), else the
+    /// kind's <paramref name="plan"/>; an accepted plan is staged with its journal entry and
+    /// answered once durable; a refusal is answered once what it was decided on is durable.
+    /// </summary>
+    protected async Task<(Outcome Outcome, TReservation? Reservation, TRefused? Refused, ValidationErrors? Errors)> ReserveCoreAsync<TReservation, TRefused>(
+        string keyField, string requestId, ValidationErrors? requestErrors, byte[] hash,
+        Func<Ledger<TAccount, TDetail, TSide>, DateTimeOffset, ReservePlan<TAccount, TDetail, TReservation, TRefused>> plan)
+        where TReservation : class
+        where TRefused : class
+    {
+        var errors = InvalidKey(keyField) ?? requestErrors;
+        if (errors is not null)
+        {
+            return (Outcome.InvalidRequest, null, null, errors);
+        }
+
+        var ledger = await LedgerAsync();
+        await RecallKeyAsync(ledger, requestId, Operations.Reserve);
+
+        // The synchronous step: nothing below awaits until the change is staged.
+        var now = Now();
+        var check = CheckReserve(ledger, requestId, now);
+        if (check.Earlier is { } earlier)
+        {
+            var (replayed, first) = await Replies.ReplayAsync<TReservation>(earlier, hash);
+            return (replayed, first, null, null);
+        }
+
+        if (check.Refusal is { } early)
+        {
+            await ledger.WhenAnswerable(early);
+            return (early, null, null, null);
+        }
+
+        var decided = plan(ledger, now);
+        if (decided.Refusal is { } refusal)
+        {
+            // Not stored, but decided on staged changes: answer once they are durable.
+            await ledger.WhenAnswerable(refusal);
+            return (refusal, null, decided.Refused, null);
+        }
+
+        var journal = new JournalEntry(requestId, Operations.Reserve, hash, LedgerJson.Serialize(decided.Reservation!), now);
+        await ledger.Stage(decided.Account!, journal, decided.Hold!, now);
+        return (Outcome.Created, decided.Reservation, null, null);
+    }
+
+    /// <summary>
     /// A commit, the same for every kind: checks, then (synchronously) not found / not open / the
     /// earlier answer (compared on <paramref name="hashOf"/>, the request's effective values),
     /// else the kind's <paramref name="plan"/> for the hold; a hold that expired is still

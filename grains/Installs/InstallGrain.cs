@@ -39,54 +39,37 @@ internal sealed class InstallGrain(LedgerStore store, LedgerClock clock, Account
 
     private async Task<InstallReserveResult> ReserveAsync(InstallReserveRequest request)
     {
-        var errors = InvalidKey("installId") ?? request.Validate();
-        if (errors is not null)
+        // Invalid input is answered before the quotas are read: nothing else may fail it.
+        if ((InvalidKey("installId") ?? request.Validate()) is { } invalid)
         {
-            return new InstallReserveResult(Outcome.InvalidRequest, Errors: errors);
+            return new InstallReserveResult(Outcome.InvalidRequest, Errors: invalid);
         }
 
         var quotas = await Quotas();
-        var ledger = await LedgerAsync();
-        await RecallKeyAsync(ledger, request.RequestId, Operations.Reserve);
+        var (outcome, reservation, refusal, errors) = await ReserveCoreAsync<InstallReservation, Shortfall>(
+            "installId", request.RequestId, null, RequestHash.Of(request.Tier, request.HasHardware, request.Credits, request.TtlSeconds),
+            (ledger, now) =>
+            {
+                var quota = quotas.For(request.Tier);
+                var account = InstallRules.InMonth(ledger.Account, UtcCalendar.MonthKey(now)) with { Tier = request.Tier };
+                var balance = InstallRules.Balance(account, quota, ledger.Reserved, ledger.ReservedFor(InstallRules.TagOf(Backend.Gemini)));
+                var (decided, backend) = InstallRules.Decide(balance, request.Credits, request.HasHardware);
+                if (decided != Outcome.Created)
+                {
+                    return ReservePlan<InstallAccount, InstallHoldDetail, InstallReservation, Shortfall>.Refuse(decided, new Shortfall(balance.Remaining, balance.GeminiRemaining));
+                }
 
-        // The synchronous step: nothing below awaits until the change is staged.
-        var now = Now();
-        var hash = RequestHash.Of(request.Tier, request.HasHardware, request.Credits, request.TtlSeconds);
-        var check = CheckReserve(ledger, request.RequestId, now);
-        if (check.Earlier is { } earlier)
-        {
-            var (replayed, first) = await Replies.ReplayAsync<InstallReservation>(earlier, hash);
-            return new InstallReserveResult(replayed, first);
-        }
-
-        if (check.Refusal is { } refusal)
-        {
-            await ledger.WhenAnswerable(refusal);
-            return new InstallReserveResult(refusal);
-        }
-
-        var quota = quotas.For(request.Tier);
-        var account = InstallRules.InMonth(ledger.Account, UtcCalendar.MonthKey(now)) with { Tier = request.Tier };
-        var balance = InstallRules.Balance(account, quota, ledger.Reserved, ledger.ReservedFor(InstallRules.TagOf(Backend.Gemini)));
-        var (outcome, backend) = InstallRules.Decide(balance, request.Credits, request.HasHardware);
-        if (outcome != Outcome.Created)
-        {
-            // A refusal is not stored, but it was decided on staged changes: answer once they are durable.
-            await ledger.WhenDurable();
-            return new InstallReserveResult(outcome, Remaining: balance.Remaining, GeminiRemaining: balance.GeminiRemaining);
-        }
-
-        var after = InstallRules.AfterHold(balance, request.Credits, backend);
-        var expiresAt = now.AddSeconds(request.TtlSeconds);
-        var reservation = new InstallReservation(
-            request.RequestId, ReservationState.Reserved, backend, request.Credits,
-            after.Remaining, after.GeminiRemaining, quota.Basis, expiresAt);
-        var hold = new Hold<InstallHoldDetail>(
-            request.RequestId, ReservationState.Reserved, request.Credits, InstallRules.TagOf(backend), now, expiresAt,
-            new InstallHoldDetail(request.Tier, request.HasHardware, backend));
-        var journal = new JournalEntry(request.RequestId, Operations.Reserve, hash, LedgerJson.Serialize(reservation), now);
-        await ledger.Stage(account with { LastActiveAt = now }, journal, hold, now);
-        return new InstallReserveResult(Outcome.Created, reservation);
+                var after = InstallRules.AfterHold(balance, request.Credits, backend);
+                var expiresAt = now.AddSeconds(request.TtlSeconds);
+                var reservation = new InstallReservation(
+                    request.RequestId, ReservationState.Reserved, backend, request.Credits,
+                    after.Remaining, after.GeminiRemaining, quota.Basis, expiresAt);
+                var hold = new Hold<InstallHoldDetail>(
+                    request.RequestId, ReservationState.Reserved, request.Credits, InstallRules.TagOf(backend), now, expiresAt,
+                    new InstallHoldDetail(request.Tier, request.HasHardware, backend));
+                return ReservePlan<InstallAccount, InstallHoldDetail, InstallReservation, Shortfall>.Accept(account with { LastActiveAt = now }, hold, reservation);
+            });
+        return new InstallReserveResult(outcome, reservation, refusal?.Remaining, refusal?.GeminiRemaining, errors);
     }
 
     private async Task<InstallCommitResult> CommitAsync(InstallCommitRequest request)
@@ -173,4 +156,7 @@ internal sealed class InstallGrain(LedgerStore store, LedgerClock clock, Account
 
     /// <summary>The tier quotas from this silo's cache: no call to the tier-quotas grain per request.</summary>
     private Task<TierQuotas> Quotas() => quotaCache.GetAsync();
+
+    /// <summary>What a refused reserve tells the relay: the balances it did not fit in.</summary>
+    private sealed record Shortfall(long? Remaining, long? GeminiRemaining);
 }

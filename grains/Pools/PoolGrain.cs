@@ -118,49 +118,27 @@ internal sealed class PoolGrain(LedgerStore store, LedgerClock clock, AccountMem
 
     private async Task<PoolReserveResult> ReserveAsync(PoolReserveRequest request)
     {
-        var errors = InvalidKey(KeyField) ?? request.Validate();
-        if (errors is not null)
-        {
-            return new PoolReserveResult(Outcome.InvalidRequest, Errors: errors);
-        }
+        var (outcome, reservation, refusal, errors) = await ReserveCoreAsync<PoolReservation, PoolRefusal>(
+            KeyField, request.RequestId, request.Validate(), RequestHash.Of(request.ReserveMicros, request.UsageType, request.TtlSeconds),
+            (ledger, now) =>
+            {
+                var account = ledger.Account;
+                if (!PoolRules.Fits(account, ledger.Reserved, request.ReserveMicros))
+                {
+                    return ReservePlan<PoolAccount, PoolHoldDetail, PoolReservation, PoolRefusal>.Refuse(
+                        Outcome.QuotaInsufficient,
+                        new PoolRefusal(request.UsageType, account.UsedMicros, account.LimitMicros, PoolRules.Remaining(account, ledger.Reserved)));
+                }
 
-        var ledger = await LedgerAsync();
-        await RecallKeyAsync(ledger, request.RequestId, Operations.Reserve);
-
-        // The synchronous step.
-        var now = Now();
-        var hash = RequestHash.Of(request.ReserveMicros, request.UsageType, request.TtlSeconds);
-        var check = CheckReserve(ledger, request.RequestId, now);
-        if (check.Earlier is { } earlier)
-        {
-            var (replayed, first) = await Replies.ReplayAsync<PoolReservation>(earlier, hash);
-            return new PoolReserveResult(replayed, first);
-        }
-
-        if (check.Refusal is { } early)
-        {
-            await ledger.WhenAnswerable(early);
-            return new PoolReserveResult(early);
-        }
-
-        var account = ledger.Account;
-        if (!PoolRules.Fits(account, ledger.Reserved, request.ReserveMicros))
-        {
-            // A refusal is not stored, but it was decided on staged changes: answer once they are durable.
-            var refusal = new PoolRefusal(request.UsageType, account.UsedMicros, account.LimitMicros, PoolRules.Remaining(account, ledger.Reserved));
-            await ledger.WhenDurable();
-            return new PoolReserveResult(Outcome.QuotaInsufficient, Refusal: refusal);
-        }
-
-        var expiresAt = now.AddSeconds(request.TtlSeconds);
-        var reservation = new PoolReservation(
-            request.RequestId, ReservationState.Reserved, request.ReserveMicros, account.UsedMicros, account.LimitMicros,
-            PoolRules.Remaining(account, ledger.Reserved + request.ReserveMicros), expiresAt);
-        var hold = new Hold<PoolHoldDetail>(
-            request.RequestId, ReservationState.Reserved, request.ReserveMicros, Tag, now, expiresAt, new PoolHoldDetail(request.UsageType));
-        var journal = new JournalEntry(request.RequestId, Operations.Reserve, hash, LedgerJson.Serialize(reservation), now);
-        await ledger.Stage(account with { LastActiveAt = now }, journal, hold, now);
-        return new PoolReserveResult(Outcome.Created, reservation);
+                var expiresAt = now.AddSeconds(request.TtlSeconds);
+                var reservation = new PoolReservation(
+                    request.RequestId, ReservationState.Reserved, request.ReserveMicros, account.UsedMicros, account.LimitMicros,
+                    PoolRules.Remaining(account, ledger.Reserved + request.ReserveMicros), expiresAt);
+                var hold = new Hold<PoolHoldDetail>(
+                    request.RequestId, ReservationState.Reserved, request.ReserveMicros, Tag, now, expiresAt, new PoolHoldDetail(request.UsageType));
+                return ReservePlan<PoolAccount, PoolHoldDetail, PoolReservation, PoolRefusal>.Accept(account with { LastActiveAt = now }, hold, reservation);
+            });
+        return new PoolReserveResult(outcome, reservation, refusal, errors);
     }
 
     private async Task<PoolCommitResult> CommitAsync(PoolCommitRequest request)

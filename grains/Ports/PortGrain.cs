@@ -119,53 +119,34 @@ internal sealed class PortGrain(LedgerStore store, LedgerClock clock, AccountMem
 
     private async Task<PortReserveResult> ReserveAsync(PortReserveRequest request)
     {
-        var errors = InvalidKey(KeyField) ?? request.Validate();
-        if (errors is not null)
-        {
-            return new PortReserveResult(Outcome.InvalidRequest, Errors: errors);
-        }
+        var (outcome, reservation, refusal, errors) = await ReserveCoreAsync<PortReservation, PortRefusal>(
+            KeyField, request.RequestId, request.Validate(), RequestHash.Of(request.EstimatedTokens, request.Feature, request.TtlSeconds),
+            (ledger, now) =>
+            {
+                var book = Book(ledger, now);
+                if (!FeatureAdmitted(ledger, book, request.Feature))
+                {
+                    return ReservePlan<PortAccount, PortHoldDetail, PortReservation, PortRefusal>.Refuse(Outcome.TooManyFeatures);
+                }
 
-        var ledger = await LedgerAsync();
-        await RecallKeyAsync(ledger, request.RequestId, Operations.Reserve);
+                var account = ledger.Account;
+                long used = book.Used(PeriodStart(account, now));
+                var decided = PortRules.Decide(account.Budget, used, ledger.Reserved, request.EstimatedTokens);
+                if (decided != Outcome.Created)
+                {
+                    return ReservePlan<PortAccount, PortHoldDetail, PortReservation, PortRefusal>.Refuse(decided, new PortRefusal(used, account.Budget.HardCapTokens));
+                }
 
-        // The synchronous step.
-        var now = Now();
-        var hash = RequestHash.Of(request.EstimatedTokens, request.Feature, request.TtlSeconds);
-        var check = CheckReserve(ledger, request.RequestId, now);
-        if (check.Earlier is { } earlier)
-        {
-            var (replayed, first) = await Replies.ReplayAsync<PortReservation>(earlier, hash);
-            return new PortReserveResult(replayed, first);
-        }
-
-        var book = Book(ledger, now);
-        var early = check.Refusal ?? (FeatureAdmitted(ledger, book, request.Feature) ? null : Outcome.TooManyFeatures);
-        if (early is { } refusal)
-        {
-            await ledger.WhenAnswerable(refusal);
-            return new PortReserveResult(refusal);
-        }
-
-        var account = ledger.Account;
-        long used = book.Used(PeriodStart(account, now));
-        var outcome = PortRules.Decide(account.Budget, used, ledger.Reserved, request.EstimatedTokens);
-        if (outcome != Outcome.Created)
-        {
-            // Not stored, but decided on staged changes: answer once they are durable.
-            await ledger.WhenDurable();
-            return new PortReserveResult(outcome, Refusal: new PortRefusal(used, account.Budget.HardCapTokens));
-        }
-
-        var expiresAt = now.AddSeconds(request.TtlSeconds);
-        var reservation = new PortReservation(
-            request.RequestId, ReservationState.Reserved, used,
-            PortRules.Remaining(account.Budget, used, ledger.Reserved + request.EstimatedTokens),
-            PortRules.SoftCapReached(account.Budget, used), expiresAt);
-        var hold = new Hold<PortHoldDetail>(
-            request.RequestId, ReservationState.Reserved, request.EstimatedTokens, request.Feature, now, expiresAt, new PortHoldDetail(request.Feature));
-        var journal = new JournalEntry(request.RequestId, Operations.Reserve, hash, LedgerJson.Serialize(reservation), now);
-        await ledger.Stage(account with { LastActiveAt = now }, journal, hold, now);
-        return new PortReserveResult(Outcome.Created, reservation);
+                var expiresAt = now.AddSeconds(request.TtlSeconds);
+                var reservation = new PortReservation(
+                    request.RequestId, ReservationState.Reserved, used,
+                    PortRules.Remaining(account.Budget, used, ledger.Reserved + request.EstimatedTokens),
+                    PortRules.SoftCapReached(account.Budget, used), expiresAt);
+                var hold = new Hold<PortHoldDetail>(
+                    request.RequestId, ReservationState.Reserved, request.EstimatedTokens, request.Feature, now, expiresAt, new PortHoldDetail(request.Feature));
+                return ReservePlan<PortAccount, PortHoldDetail, PortReservation, PortRefusal>.Accept(account with { LastActiveAt = now }, hold, reservation);
+            });
+        return new PortReserveResult(outcome, reservation, refusal, errors);
     }
 
     private async Task<PortCommitResult> CommitAsync(PortCommitRequest request)
