@@ -101,6 +101,12 @@ internal sealed record BenchOptions
     /// <summary>Usage events per simulated day.</summary>
     public int RetentionEventsPerDay { get; private init; } = 10_000;
 
+    /// <summary>Accounts the memory benchmark touches (a reserve and a commit each).</summary>
+    public int MemoryAccounts { get; private init; } = 100_000;
+
+    /// <summary>The memory benchmark's idle time before accounts deactivate, in seconds.</summary>
+    public int MemoryIdleSeconds { get; private init; } = 30;
+
     /// <summary>The arguments as given, for the report's command line.</summary>
     public IReadOnlyList<string> Arguments { get; private init; } = [];
 

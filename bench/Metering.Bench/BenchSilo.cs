@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Metering.Grains.Engine;
 using Metering.Grains.Hosting;
 using Metering.Grains.Time;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,7 +29,8 @@ internal sealed class BenchSilo : IAsyncDisposable
     public IGrainFactory Grains { get; }
 
     /// <param name="ledgerTime">The ledger's clock, when a benchmark walks through simulated time; the system clock otherwise.</param>
-    public static async Task<BenchSilo> StartAsync(string connectionString, CancellationToken ct, TimeProvider? ledgerTime = null)
+    /// <param name="memory">How much account grains keep in memory, when a benchmark sets it; the defaults otherwise.</param>
+    public static async Task<BenchSilo> StartAsync(string connectionString, CancellationToken ct, TimeProvider? ledgerTime = null, AccountMemory? memory = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -40,9 +42,15 @@ internal sealed class BenchSilo : IAsyncDisposable
             builder.Services.AddSingleton(new LedgerClock(ledgerTime));
         }
 
-        builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(siloPort, gatewayPort, serviceId: id, clusterId: id)
-            .AddMeteringGrains(connectionString));
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: id, clusterId: id)
+                .AddMeteringGrains(connectionString);
+            if (memory is not null)
+            {
+                silo.AddMeteringAccountMemory(memory);
+            }
+        });
         var host = builder.Build();
         await host.StartAsync(ct);
         return new BenchSilo(host);

@@ -20,6 +20,9 @@ internal sealed class MemoryBenchmark(string connectionString, BenchOptions opti
 
     private const int BusyCalls = 30_000;
 
+    private long _touched;
+    private long _busy;
+
     public async Task<MemoryFigures> RunAsync(CancellationToken ct)
     {
         var memory = new AccountMemory(
@@ -33,7 +36,7 @@ internal sealed class MemoryBenchmark(string connectionString, BenchOptions opti
         var management = silo.Grains.GetGrain<IManagementGrain>(0);
 
         long heapBefore = Heap();
-        int activationsBefore = await management.GetTotalActivationCount();
+        int activationsBefore = await management.GetTotalActivationCount(ct);
         int accounts = options.MemoryAccounts;
         var touch = await ClosedLoop.RunAsync(
             $"touching {accounts:N0} ports (reserve + commit)", "accounts", options.LedgerCallers, accounts, 1, options.PhaseLimit,
@@ -45,7 +48,7 @@ internal sealed class MemoryBenchmark(string connectionString, BenchOptions opti
             },
             ct);
         long heapTouched = Heap();
-        int activationsTouched = await management.GetTotalActivationCount();
+        int activationsTouched = await management.GetTotalActivationCount(ct);
         long rememberedTouched = remembered.Read();
         Console.WriteLine($"    {touch.Events:N0} accounts touched: heap {Mib(heapTouched - heapBefore)} more, {activationsTouched - activationsBefore:N0} activations, {rememberedTouched:N0} remembered entries");
 
@@ -68,7 +71,7 @@ internal sealed class MemoryBenchmark(string connectionString, BenchOptions opti
         Console.WriteLine($"    idle for {idleWait.TotalSeconds:N0} s (accounts deactivate after {options.MemoryIdleSeconds} s idle)");
         await Task.Delay(idleWait, ct);
         long heapIdle = Heap();
-        int activationsIdle = await management.GetTotalActivationCount();
+        int activationsIdle = await management.GetTotalActivationCount(ct);
         long rememberedIdle = remembered.Read();
         Console.WriteLine($"    after idling: heap {Mib(heapIdle - heapBefore)} over the start, {activationsIdle - activationsBefore:N0} activations, {rememberedIdle:N0} remembered entries");
 
@@ -78,9 +81,6 @@ internal sealed class MemoryBenchmark(string connectionString, BenchOptions opti
             busyRun.Events, heapBusy, rememberedBusy,
             idleWait, heapIdle, activationsIdle - activationsBefore, rememberedIdle);
     }
-
-    private long _touched;
-    private long _busy;
 
     /// <summary>A reserve and its commit, as a relay makes them; ports' default budget is off, so none is refused.</summary>
     private static async Task LifecycleAsync(IPortGrain port, string requestId)
