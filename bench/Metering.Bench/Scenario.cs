@@ -8,4 +8,7 @@ internal enum Scenario
     Invoice,
     Ledger,
     Retention,
+
+    /// <summary>The relay lifecycle over HTTP through real silo and client-api processes, against plain SQL (pgbench).</summary>
+    Http,
 }
