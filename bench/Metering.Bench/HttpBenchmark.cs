@@ -77,7 +77,8 @@ internal sealed class HttpBenchmark(NpgsqlDataSource admin, string connectionStr
         }
         finally
         {
-            if (completed)
+            // Kept only when something broke: the logs say what.
+            if (completed || ct.IsCancellationRequested)
             {
                 Directory.Delete(workDir, recursive: true);
             }

@@ -63,7 +63,7 @@ internal sealed class RelayLoad : IDisposable
         {
             var tally = tallies[relay] = new RelayTally();
             // Seeded the same in every run: the same accounts in the same order.
-            var random = new Random((runId.Aggregate(17, (h, c) => unchecked((h * 31) + c)) * 397) ^ relay);
+            var random = new Random(unchecked((runId.Aggregate(17, (h, c) => (h * 31) + c) * 397) ^ relay));
             long sequence = 0;
             while (clock.Elapsed < duration && !failed.IsCancellationRequested)
             {

@@ -20,7 +20,7 @@ internal static class ReleaseBuild
         {
             Console.WriteLine($"  dotnet build {project} -c Release");
             var startInfo = new ProcessStartInfo("dotnet") { UseShellExecute = false, WorkingDirectory = repoRoot };
-            foreach (string arg in (string[])["build", project, "-c", "Release", "-nologo", "-v", "quiet", "-clp:ErrorsOnly"])
+            foreach (string arg in (string[])["build", project, "-c", "Release", "-nologo", "-v", "quiet", "-clp:ErrorsOnly;NoSummary"])
             {
                 startInfo.ArgumentList.Add(arg);
             }

@@ -59,8 +59,11 @@ internal sealed class ServiceProcess : IAsyncDisposable
             throw new InvalidOperationException($"{name}: {dll} does not exist (build it: dotnet build -c Release, or drop --no-build)");
         }
 
-        // setsid and bash both exec (no fork), so the pid we hold is dotnet's own.
-        var startInfo = new ProcessStartInfo("setsid") { UseShellExecute = false };
+        // setsid and bash both exec (no fork), so the pid we hold is dotnet's own. The working
+        // directory is the dll's, as in the images (WORKDIR /app): it is the content root, where
+        // appsettings.json (log levels) is read; from elsewhere every Polly retry pipeline would
+        // log at Information and the benchmark would measure logging.
+        var startInfo = new ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(dll)! };
         foreach (string arg in (string[])["bash", "-c", "exec \"$0\" \"$@\" >>\"$METERING_BENCH_LOG\" 2>&1 </dev/null", "dotnet", dll, .. args])
         {
             startInfo.ArgumentList.Add(arg);
