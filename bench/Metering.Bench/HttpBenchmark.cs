@@ -219,7 +219,7 @@ internal sealed class HttpBenchmark(NpgsqlDataSource admin, string connectionStr
     {
         string generator = path.LoadGeneratorIsChild ? "pgbench" : "load generator";
         Console.WriteLine($"  {label}: {path.Requests:N0} requests in {path.Elapsed.TotalSeconds:N1} s = {path.RequestsPerSecond:N0}/s, " +
-            $"p50 {path.P50Ms:N2} ms, p99 {path.P99Ms:N2} ms, {path.RequestsPerTransaction:N1} per transaction; CPU ms per 1,000: " +
+            $"mean {path.MeanMs:N2} ms, p50 {path.P50Ms:N2} ms, p99 {path.P99Ms:N2} ms, {path.RequestsPerTransaction:N1} per transaction; CPU ms per 1,000: " +
             $"silo {Ms(path.PerThousand(path.Cpu.Silo))}, client-api {Ms(path.PerThousand(path.Cpu.Api))}, " +
             $"PostgreSQL {Ms(path.PerThousand(path.Cpu.Common.Postgres))}, {generator} {Ms(path.PerThousand(path.LoadGeneratorCpu))}; " +
             $"other work {LedgerBenchmark.Cores(path.Cpu.OtherCores)}; failures: {path.DescribeFailures()}");

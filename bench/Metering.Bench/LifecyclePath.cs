@@ -26,6 +26,8 @@ internal sealed record LifecyclePath(
 {
     public double RequestsPerSecond => Elapsed > TimeSpan.Zero ? Requests / Elapsed.TotalSeconds : 0;
 
+    public double MeanMs => RequestLatenciesMs.Length > 0 ? RequestLatenciesMs.Average() : 0;
+
     public double P50Ms => Percentiles.Of(RequestLatenciesMs, 50);
 
     public double P99Ms => Percentiles.Of(RequestLatenciesMs, 99);
