@@ -32,11 +32,7 @@ internal sealed class HttpBenchmark(NpgsqlDataSource admin, string connectionStr
     private static readonly (bool Hot, int Connections)[] Comparisons =
         [(true, ThroughputConnections), (false, ThroughputConnections), (false, ModerateConnections)];
 
-    // Set once by RunAsync, for its phases: an instance runs the scenario once.
-    private ClusterCpuMeter? _cpu;
-    private MeteringCluster? _cluster;
-    private RelayLoad? _load;
-    private PgBench? _pgbench;
+    /// <summary>pgbench runs so far, for each run's requestId base.</summary>
     private long _sqlRuns;
 
     public async Task<HttpFigures> RunAsync(CancellationToken ct)
@@ -54,15 +50,13 @@ internal sealed class HttpBenchmark(NpgsqlDataSource admin, string connectionStr
 
             Console.WriteLine($"==> http: starting a silo and a client-api process (Release dlls; logs in {workDir})");
             await using var cluster = await MeteringCluster.StartAsync(root, connectionString, workDir, ct);
-            _cluster = cluster;
-            _cpu = new ClusterCpuMeter(await CpuMeter.CreateAsync(admin, ct), cluster.SiloPid, cluster.ApiPid);
+            var cpu = new ClusterCpuMeter(await CpuMeter.CreateAsync(admin, ct), cluster.SiloPid, cluster.ApiPid);
             using var load = new RelayLoad(cluster.ApiBase, cluster.ApiKey, ThroughputConnections);
-            _load = load;
-            _pgbench = PgBench.Find(server.Version, connectionString, workDir);
+            var session = new Session(cluster, cpu, load, PgBench.Find(server.Version, connectionString, workDir));
             var comparisons = new List<HttpComparison>();
             foreach (var kind in options.Kinds)
             {
-                comparisons.AddRange(await KindAsync(kind, ct));
+                comparisons.AddRange(await KindAsync(session, kind, ct));
             }
 
             var figures = new HttpFigures(comparisons, options.HttpAccounts, HalfSeconds, WarmupSeconds);
@@ -94,10 +88,9 @@ internal sealed class HttpBenchmark(NpgsqlDataSource admin, string connectionStr
 
     private int WarmupSeconds => Math.Max(1, (int)Math.Round(options.HttpWarmup.TotalSeconds));
 
-    private async Task<List<HttpComparison>> KindAsync(AccountKind kind, CancellationToken ct)
+    private async Task<List<HttpComparison>> KindAsync(Session session, AccountKind kind, CancellationToken ct)
     {
-        var load = _load!;
-        var pgbench = _pgbench!;
+        var (load, pgbench) = (session.Load, session.PgBench);
         var relay = RelayRequests.For(kind);
         var sql = PlainSqlLifecycle.For(kind);
         int accounts = options.HttpAccounts;
@@ -123,10 +116,10 @@ internal sealed class HttpBenchmark(NpgsqlDataSource admin, string connectionStr
             string script = sql.Script(isHot ? null : accounts);
             string name = $"{relay.Route}-{(isHot ? "hot" : "many")}{connections}";
             string workload = $"{relay.Route}, {(isHot ? "one hot account" : $"{accounts:N0} accounts")}, {connections} connections";
-            var sql1 = await MeasureSqlAsync($"{workload}, plain SQL (1/2)", $"{name}-1", sql, script, connections, ct);
-            var http1 = await MeasureHttpAsync($"{workload}, Metering (1/2)", $"{name}-1", relay, ids, connections, ct);
-            var http2 = await MeasureHttpAsync($"{workload}, Metering (2/2)", $"{name}-2", relay, ids, connections, ct);
-            var sql2 = await MeasureSqlAsync($"{workload}, plain SQL (2/2)", $"{name}-2", sql, script, connections, ct);
+            var sql1 = await MeasureSqlAsync(session, $"{workload}, plain SQL (1/2)", $"{name}-1", sql, script, connections, ct);
+            var http1 = await MeasureHttpAsync(session, $"{workload}, Metering (1/2)", $"{name}-1", relay, ids, connections, ct);
+            var http2 = await MeasureHttpAsync(session, $"{workload}, Metering (2/2)", $"{name}-2", relay, ids, connections, ct);
+            var sql2 = await MeasureSqlAsync(session, $"{workload}, plain SQL (2/2)", $"{name}-2", sql, script, connections, ct);
             var comparison = new HttpComparison(kind, isHot ? 1 : accounts, connections, http1.Plus(http2), sql1.Plus(sql2));
             Console.WriteLine($"  => {workload}: Metering {comparison.Metering.RequestsPerSecond:N0} requests/s, " +
                 $"plain SQL {comparison.Sql.RequestsPerSecond:N0} requests/s: {comparison.Ratio:N2}×; p99 {comparison.Metering.P99Ms:N1} ms " +
@@ -162,10 +155,11 @@ internal sealed class HttpBenchmark(NpgsqlDataSource admin, string connectionStr
     }
 
     private async Task<LifecyclePath> MeasureHttpAsync(
-        string label, string runId, RelayRequests relay, string[] ids, int connections, CancellationToken ct)
+        Session session, string label, string runId, RelayRequests relay, string[] ids, int connections, CancellationToken ct)
     {
         var (run, cpu, transactions) = await MeasureAsync(
-            () => _load!.RunAsync(relay, runId, ids, connections, TimeSpan.FromSeconds(HalfSeconds), label, ct), ct);
+            session,
+            () => session.Load.RunAsync(relay, runId, ids, connections, TimeSpan.FromSeconds(HalfSeconds), label, ct), ct);
         var path = new LifecyclePath(
             "Metering over HTTP", connections, run.Requests, run.Elapsed, run.RequestLatenciesMs, run.LifecycleLatenciesMs,
             run.Failures, transactions, cpu, LoadGeneratorIsChild: false);
@@ -173,11 +167,12 @@ internal sealed class HttpBenchmark(NpgsqlDataSource admin, string connectionStr
     }
 
     private async Task<LifecyclePath> MeasureSqlAsync(
-        string label, string name, PlainSqlLifecycle sql, string script, int connections, CancellationToken ct)
+        Session session, string label, string name, PlainSqlLifecycle sql, string script, int connections, CancellationToken ct)
     {
         var (holdsBefore, committedBefore) = await sql.CountHoldsAsync(admin, ct);
         var (run, cpu, transactions) = await MeasureAsync(
-            () => _pgbench!.RunAsync(name, script, connections, HalfSeconds, NextBase(), ct), ct);
+            session,
+            () => session.PgBench.RunAsync(name, script, connections, HalfSeconds, NextBase(), ct), ct);
         var (holdsAfter, committedAfter) = await sql.CountHoldsAsync(admin, ct);
 
         // pgbench cannot see how many rows a statement wrote; the tables can. A reserve that
@@ -202,15 +197,15 @@ internal sealed class HttpBenchmark(NpgsqlDataSource admin, string connectionStr
     }
 
     /// <summary>A measured half: CHECKPOINT, transaction ids and CPU around the run; the processes checked after it.</summary>
-    private async Task<(T Run, ClusterCpuUse Cpu, long Transactions)> MeasureAsync<T>(Func<Task<T>> run, CancellationToken ct)
+    private async Task<(T Run, ClusterCpuUse Cpu, long Transactions)> MeasureAsync<T>(Session session, Func<Task<T>> run, CancellationToken ct)
     {
         await Database.CheckpointAsync(admin, ct);
         long before = await Database.TransactionIdAsync(admin, ct);
-        var cpuBefore = _cpu!.Sample();
+        var cpuBefore = session.Cpu.Sample();
         var result = await run();
-        var cpu = cpuBefore.Until(_cpu.Sample());
+        var cpu = cpuBefore.Until(session.Cpu.Sample());
         long after = await Database.TransactionIdAsync(admin, ct);
-        _cluster!.ThrowIfExited();
+        session.Cluster.ThrowIfExited();
         // Minus one: the first reading's own transaction id.
         return (result, cpu, after - before - 1);
     }
@@ -234,4 +229,7 @@ internal sealed class HttpBenchmark(NpgsqlDataSource admin, string connectionStr
     private static string Ms(double? ms) => ms is { } v ? v.ToString("N0", CultureInfo.InvariantCulture) : "n/a";
 
     private long NextBase() => Interlocked.Increment(ref _sqlRuns) * PlainSqlLifecycle.RunStride;
+
+    /// <summary>What every phase of one run of the scenario uses: the processes, their CPU meter, both load generators.</summary>
+    private sealed record Session(MeteringCluster Cluster, ClusterCpuMeter Cpu, RelayLoad Load, PgBench PgBench);
 }

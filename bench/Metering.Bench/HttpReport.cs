@@ -57,7 +57,7 @@ internal static class HttpReport
             "Latencies are per request (a reserve or a " +
             "commit alone), nearest rank. CPU is from `/proc`, per 1,000 successful requests: the silo and client-api processes, " +
             "PostgreSQL (the postmaster, its backends, and the backends that ended, which it reaped), and the load generator (this " +
-            "process, or pgbench); \"other work\" is what the rest of the shared machine used meanwhile, in cores.");
+            "process, or pgbench); the silo and client-api columns are blank on plain SQL's rows, which do not use them; \"other work\" is what the rest of the shared machine used meanwhile, in cores.");
         md.AppendLine();
         md.AppendLine("| kind | workload | connections | path | requests | seconds | requests/s | Metering over plain SQL | mean ms | p50 ms | p99 ms | " +
             "requests per transaction | CPU ms per 1,000: silo | client-api | PostgreSQL | load generator | other work, cores | failures |");

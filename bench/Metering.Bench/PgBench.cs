@@ -6,8 +6,8 @@ using Npgsql;
 namespace Metering.Bench;
 
 /// <summary>
-/// Runs pgbench, PostgreSQL's own load generator (C, one thread per two clients' worth of work,
-/// so its CPU is small next to the server's), on a custom script against the benchmark's database.
+/// Runs pgbench, PostgreSQL's own load generator (in C: its CPU per request is small next to the
+/// server's), on a custom script against the benchmark's database.
 /// The flags, and why:
 /// <list type="bullet">
 /// <item><c>-n</c>: no VACUUM of pgbench's own tables (there are none).</item>

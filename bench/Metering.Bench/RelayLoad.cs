@@ -125,7 +125,7 @@ internal sealed class RelayLoad : IDisposable
             elapsed,
             [.. tallies.SelectMany(t => t.Latencies)],
             [.. tallies.SelectMany(t => t.Lifecycles)],
-            tallies.SelectMany(t => t.Failures).GroupBy(f => f.Key).ToDictionary(g => g.Key.ToString(CultureInfo.InvariantCulture), g => g.Sum(f => f.Value)));
+            tallies.SelectMany(t => t.Failures).GroupBy(f => f.Key).ToDictionary(g => string.Create(CultureInfo.InvariantCulture, $"HTTP {g.Key}"), g => g.Sum(f => f.Value)));
     }
 
     /// <summary>

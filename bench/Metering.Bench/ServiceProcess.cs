@@ -42,8 +42,6 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public string LogPath { get; }
 
-    public bool HasExited => _process.HasExited;
-
     /// <summary>
     /// Starts <c>dotnet <paramref name="dll"/> <paramref name="args"/></c> with
     /// <paramref name="environment"/> added to this process's environment, and waits until
