@@ -2,12 +2,28 @@
 # Runs the benchmarks (bench/Metering.Bench): ingest throughput (batch calls, and single-event
 # calls against one-row-per-transaction SQL), install reserves (IInstallGrain.Reserve by 64
 # callers on one hot account and on 10,000 cold accounts, each against the plain SQL design of
-# DESIGN.md: one transaction per reserve, on the benchmark's own bench_* tables) and invoice query
-# time with 10^4 and 10^6 events. It starts its own throwaway PostgreSQL (scripts/pg-local.sh,
-# durable settings unless --fast) and an in-process silo, prints the figures, and rewrites
-# docs/benchmarks.md with them and this command. It takes several minutes. Speed never makes it
-# fail: exit 0 unless something broke. Extra arguments go to the program, e.g.
-# --events batch=100000,hot=20000 or --fast; see the program's --help.
+# DESIGN.md: one transaction per reserve, on the benchmark's own bench_* tables), invoice query
+# time with 10^4 and 10^6 events, and the relay lifecycle over HTTP (below). It starts its own
+# throwaway PostgreSQL (scripts/pg-local.sh, durable settings unless --fast) and an in-process
+# silo, prints the figures, and rewrites docs/benchmarks.md with them and this command. It takes
+# several minutes. Speed never makes it fail: exit 0 unless something broke. Extra arguments go
+# to the program, e.g. --events batch=100000,hot=20000 or --fast; see the program's --help.
+#
+# The relay lifecycle over HTTP (issue #12 item 5), alone:
+#
+#   scripts/bench.sh --scenario http [--phase-seconds 20] [--kinds pools,installs,ports] [--smoke]
+#
+# builds silo and client-api in Release, runs them as real processes (their dlls, on free
+# loopback ports, one API key of scopes relay,admin) on the throwaway PostgreSQL, and for each
+# account kind drives reserve-then-commit over HTTP (64 connections: one hot account and 10,000
+# accounts; 8 connections: 10,000 accounts) against the plain SQL design driven by pgbench on
+# the same PostgreSQL. Figures: requests/s and the ratio, p50/p99 per request, CPU per 1,000
+# requests of the silo, client-api, PostgreSQL and the load generator, and the issue's targets
+# as met or not met. With --scenario http only its section of docs/benchmarks.md is replaced.
+# About 8 minutes by default (20 s per path and comparison); --smoke (CI: 2 s phases, 1,000
+# accounts) takes about 3 minutes, e.g.
+#
+#   scripts/bench.sh --scenario http --smoke --out /tmp/bench-http-smoke.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

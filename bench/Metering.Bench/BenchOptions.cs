@@ -10,10 +10,12 @@ internal sealed record BenchOptions
 {
     public const string Usage =
         """
-        usage: Metering.Bench [--scenario all|ingest|ledger|invoice|retention] [--events KEY=N[,KEY=N...]]
+        usage: Metering.Bench [--scenario all|ingest|ledger|invoice|retention|http|memory] [--events KEY=N[,KEY=N...]]
                               [--batch-callers N[,N...]] [--single-callers N] [--ledger-callers N]
                               [--ledger-accounts N] [--invoice-runs N] [--phase-seconds N]
                               [--retention-days N] [--retention-keys N] [--retention-events N]
+                              [--kinds pools,installs,ports] [--http-accounts N] [--smoke] [--no-build]
+                              [--memory-accounts N] [--memory-idle-seconds N]
                               [--fast] [--out PATH]
 
           --scenario        which benchmarks to run (default all):
@@ -25,6 +27,16 @@ internal sealed record BenchOptions
                               invoice  invoice query time with 10^4 and 10^6 events
                               retention  the retention clean-up's effect on table size, over
                                        simulated days, on a database of its own
+                              http     the relay lifecycle (reserve, then commit) over HTTP
+                                       through real silo and client-api processes (Release),
+                                       against plain SQL driven by pgbench, per account kind:
+                                       one hot account and many accounts at 64 connections,
+                                       many accounts at 8; with --scenario http and --out, only
+                                       its section of the file is replaced
+                              memory   heap per active account grain with many accounts
+                                       touched, one busy account against the silo-wide bound
+                                       on remembered work, and the heap after idling past the
+                                       idle time; with --out only its section is replaced
           --events          sizes: batch (default 300000 events, per caller count),
                             single (default 200000 events, per path), small (10000 events),
                             large (1000000 events), hot (default 60000 reserves on one hot
@@ -38,12 +50,23 @@ internal sealed record BenchOptions
                             SQL path has one connection per caller (default 64, at most 200)
           --ledger-accounts accounts of the ledger benchmark's cold workload (default 10000)
           --invoice-runs    timed invoice queries per tenant (default 100)
-          --phase-seconds   time limit of every measured or loading phase (default 300)
+          --phase-seconds   time limit of every measured or loading phase (default 300); in
+                            the http scenario, the measured time of each path per comparison
+                            (default 20, 2 with --smoke), in two halves
           --retention-days  simulated days filled before the first clean-up (default 40;
                             33 to 400: raw events are kept 31 days plus a day in this benchmark)
           --retention-keys  keys per simulated day, each a reserve and mostly a commit
                             (default 5000)
           --retention-events usage events per simulated day (default 10000)
+          --kinds           account kinds of the http scenario (default pools,installs,ports)
+          --http-accounts   accounts per kind of the http scenario's many-account workload
+                            (default 10000, 1000 with --smoke)
+          --memory-accounts accounts the memory scenario touches (default 100000, 2000 with --smoke)
+          --memory-idle-seconds  idle time before accounts deactivate in the memory scenario
+                            (default 30, 5 with --smoke)
+          --smoke           the http and memory scenarios in CI size: 2-second phases, 1-second warm-ups,
+                            1,000 accounts (unless given otherwise)
+          --no-build        do not build silo and client-api (Release) before the http scenario
           --fast            start PostgreSQL with fsync and full_page_writes off (not durable)
           --out PATH        write the figures to PATH as markdown (e.g. docs/benchmarks.md)
         """;
@@ -53,6 +76,30 @@ internal sealed record BenchOptions
 
     /// <summary>Ceiling of the cold accounts: each is an active grain in the benchmark's one silo.</summary>
     private const int MaxLedgerAccounts = 100_000;
+
+    /// <summary>
+    /// The http scenario's time per path and comparison when --phase-seconds is not given: 20 s
+    /// (two halves of 10) is long enough for thousands of lifecycles even on the hot account's
+    /// plain SQL path, and keeps the whole scenario near 8 minutes (3 kinds × 3 comparisons).
+    /// </summary>
+    private static readonly TimeSpan DefaultHttpPhase = TimeSpan.FromSeconds(20);
+
+    /// <summary>--smoke: 2 s per path (1 s per half, pgbench's smallest -T), enough to see every route answer.</summary>
+    private static readonly TimeSpan SmokeHttpPhase = TimeSpan.FromSeconds(2);
+
+    /// <summary>Warm-up per kind and workload of the http scenario: JIT, connection pools, statement preparation.</summary>
+    private static readonly TimeSpan DefaultHttpWarmup = TimeSpan.FromSeconds(3);
+
+    private static readonly TimeSpan SmokeHttpWarmup = TimeSpan.FromSeconds(1);
+
+    /// <summary>The many-account workload of issue #12 item 5: 10,000 accounts.</summary>
+    private const int DefaultHttpAccounts = 10_000;
+
+    /// <summary>--smoke: a tenth, so that setting the accounts up through the admin API takes seconds.</summary>
+    private const int SmokeHttpAccounts = 1_000;
+
+    /// <summary>Ceiling of the http scenario's accounts per kind: each is an active grain in the one silo.</summary>
+    private const int MaxHttpAccounts = 100_000;
 
     public Scenario Scenario { get; private init; } = Scenario.All;
 
@@ -102,10 +149,36 @@ internal sealed record BenchOptions
     public int RetentionEventsPerDay { get; private init; } = 10_000;
 
     /// <summary>Accounts the memory benchmark touches (a reserve and a commit each).</summary>
-    public int MemoryAccounts { get; private init; } = 100_000;
+    public int MemoryAccounts => MemoryAccountsGiven ?? (Smoke ? 2_000 : 100_000);
+
+    private int? MemoryAccountsGiven { get; init; }
 
     /// <summary>The memory benchmark's idle time before accounts deactivate, in seconds.</summary>
-    public int MemoryIdleSeconds { get; private init; } = 30;
+    public int MemoryIdleSeconds => MemoryIdleSecondsGiven ?? (Smoke ? 5 : 30);
+
+    private int? MemoryIdleSecondsGiven { get; init; }
+
+    /// <summary>Account kinds of the http scenario, in the order they run.</summary>
+    public IReadOnlyList<AccountKind> Kinds { get; private init; } = [AccountKind.Pools, AccountKind.Installs, AccountKind.Ports];
+
+    /// <summary>--smoke: the http scenario in CI size (see <see cref="HttpPhase"/>, <see cref="HttpWarmup"/>, <see cref="HttpAccounts"/>).</summary>
+    public bool Smoke { get; private init; }
+
+    /// <summary>--no-build: silo and client-api were built in Release already.</summary>
+    public bool NoBuild { get; private init; }
+
+    private bool PhaseSecondsGiven { get; init; }
+
+    private int? HttpAccountsGiven { get; init; }
+
+    /// <summary>Measured time of each path per comparison of the http scenario, in two halves.</summary>
+    public TimeSpan HttpPhase => PhaseSecondsGiven ? PhaseLimit : Smoke ? SmokeHttpPhase : DefaultHttpPhase;
+
+    /// <summary>Warm-up of each path, per kind and workload, of the http scenario.</summary>
+    public TimeSpan HttpWarmup => Smoke ? SmokeHttpWarmup : DefaultHttpWarmup;
+
+    /// <summary>Accounts per kind of the http scenario's many-account workload.</summary>
+    public int HttpAccounts => HttpAccountsGiven ?? (Smoke ? SmokeHttpAccounts : DefaultHttpAccounts);
 
     /// <summary>The arguments as given, for the report's command line.</summary>
     public IReadOnlyList<string> Arguments { get; private init; } = [];
@@ -117,6 +190,13 @@ internal sealed record BenchOptions
     public bool RunsLedger => Scenario is Scenario.All or Scenario.Ledger;
 
     public bool RunsRetention => Scenario is Scenario.All or Scenario.Retention;
+
+    public bool RunsHttp => Scenario is Scenario.All or Scenario.Http;
+
+    public bool RunsMemory => Scenario is Scenario.All or Scenario.Memory;
+
+    /// <summary>True when the run needs the in-process silo (every scenario but http and retention).</summary>
+    public bool RunsInProcessSilo => RunsIngest || RunsLedger || RunsInvoice;
 
     /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with a readable message.</summary>
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -136,10 +216,16 @@ internal sealed record BenchOptions
                 "--ledger-callers" => options with { LedgerCallers = ParseInt(arg, Value(), 1, 200) },
                 "--ledger-accounts" => options with { LedgerAccounts = ParseInt(arg, Value(), 1, MaxLedgerAccounts) },
                 "--invoice-runs" => options with { InvoiceRuns = ParseInt(arg, Value(), 1, 10_000) },
-                "--phase-seconds" => options with { PhaseLimit = TimeSpan.FromSeconds(ParseInt(arg, Value(), 1, 3_600)) },
+                "--phase-seconds" => options with { PhaseLimit = TimeSpan.FromSeconds(ParseInt(arg, Value(), 1, 3_600)), PhaseSecondsGiven = true },
                 "--retention-days" => options with { RetentionDays = ParseInt(arg, Value(), 33, 400) },
                 "--retention-keys" => options with { RetentionKeysPerDay = ParseInt(arg, Value(), 24, 1_000_000) },
                 "--retention-events" => options with { RetentionEventsPerDay = ParseInt(arg, Value(), 24, 1_000_000) },
+                "--kinds" => options with { Kinds = ParseKinds(Value()) },
+                "--http-accounts" => options with { HttpAccountsGiven = ParseInt(arg, Value(), 1, MaxHttpAccounts) },
+                "--smoke" => options with { Smoke = true },
+                "--memory-accounts" => options with { MemoryAccountsGiven = ParseInt(arg, Value(), 1, MaxLedgerAccounts) },
+                "--memory-idle-seconds" => options with { MemoryIdleSecondsGiven = ParseInt(arg, Value(), 2, 600) },
+                "--no-build" => options with { NoBuild = true },
                 "--fast" => options with { Fast = true },
                 "--out" => options with { OutPath = Value() },
                 "-h" or "--help" => options with { ShowHelp = true },
@@ -157,8 +243,22 @@ internal sealed record BenchOptions
         "invoice" => Scenario.Invoice,
         "ledger" => Scenario.Ledger,
         "retention" => Scenario.Retention,
-        _ => throw new ArgumentException($"--scenario must be all, ingest, ledger, invoice or retention, not '{value}'"),
+        "http" => Scenario.Http,
+        "memory" => Scenario.Memory,
+        _ => throw new ArgumentException($"--scenario must be all, ingest, ledger, invoice, retention, http or memory, not '{value}'"),
     };
+
+    private static AccountKind[] ParseKinds(string value)
+    {
+        var kinds = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(kind => kind switch
+        {
+            "pools" => AccountKind.Pools,
+            "installs" => AccountKind.Installs,
+            "ports" => AccountKind.Ports,
+            _ => throw new ArgumentException($"--kinds takes pools, installs and ports, not '{kind}'"),
+        }).Distinct().ToArray();
+        return kinds.Length > 0 ? kinds : throw new ArgumentException("--kinds needs at least one of pools, installs, ports");
+    }
 
     private static BenchOptions ParseEvents(BenchOptions options, string value)
     {

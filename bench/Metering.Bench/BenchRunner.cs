@@ -35,6 +35,17 @@ internal static class BenchRunner
             cancel.Cancel();
         };
 
+        // SIGTERM (a CI timeout, `kill`) stops the run the same way, so the silo and client-api
+        // processes of the http scenario and PostgreSQL are stopped, not left behind.
+        using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM,
+            context =>
+            {
+                context.Cancel = true;
+                Console.Error.WriteLine("bench: stopping (SIGTERM); PostgreSQL will be destroyed");
+                cancel.Cancel();
+            });
+
         try
         {
             return await RunAsync(options, cancel.Token);
@@ -43,7 +54,7 @@ internal static class BenchRunner
         {
             return 130;
         }
-        catch (Exception error) when (error is InvalidOperationException or TimeoutException or NpgsqlException or IOException or OrleansException)
+        catch (Exception error) when (error is InvalidOperationException or TimeoutException or NpgsqlException or IOException or OrleansException or HttpRequestException)
         {
             Console.Error.WriteLine($"bench: failed: {error}");
             return 1;
@@ -64,12 +75,13 @@ internal static class BenchRunner
         var run = RunInfo.Collect(startedAt, options, server);
         Console.WriteLine($"  machine: {run.Cores} cores, {run.Cpu}, {run.Memory}, load average {run.LoadAverage}; {run.Runtime}");
 
-        Console.WriteLine("==> starting an in-process silo");
         IngestFigures? ingestFigures = null;
         LedgerFigures? ledgerFigures = null;
         InvoiceFigures? invoiceFigures = null;
-        await using (var silo = await BenchSilo.StartAsync(postgres.ConnectionString, ct))
+        if (options.RunsInProcessSilo)
         {
+            Console.WriteLine("==> starting an in-process silo");
+            await using var silo = await BenchSilo.StartAsync(postgres.ConnectionString, ct);
             var ingest = new IngestClient(silo.Grains);
             if (options.RunsIngest)
             {
@@ -88,6 +100,20 @@ internal static class BenchRunner
             }
         }
 
+        HttpFigures? httpFigures = null;
+        if (options.RunsHttp)
+        {
+            // After the in-process silo has stopped: only the real processes compete for the cores.
+            httpFigures = await new HttpBenchmark(admin, postgres.ConnectionString, server, options).RunAsync(ct);
+        }
+
+        MemoryFigures? memoryFigures = null;
+        if (options.RunsMemory)
+        {
+            // Its own silo (its own memory settings), alone in this process's heap.
+            memoryFigures = await new MemoryBenchmark(postgres.ConnectionString, options).RunAsync(ct);
+        }
+
         RetentionFigures? retentionFigures = null;
         if (options.RunsRetention)
         {
@@ -96,7 +122,25 @@ internal static class BenchRunner
         }
 
         run = run with { LoadAverage = $"{run.LoadAverage} at the start, {RunInfo.LoadAverageNow()} at the end" };
-        string markdown = MarkdownReport.Render(run, ingestFigures, ledgerFigures, invoiceFigures, retentionFigures);
+        if (options.Scenario is Scenario.Http or Scenario.Memory)
+        {
+            // Only this scenario's section: the rest of the file (other scenarios, other runs, history) stays as it was.
+            string section = options.Scenario == Scenario.Http ? HttpReport.Render(run, httpFigures) : MemoryReport.Render(run, memoryFigures);
+            Console.WriteLine();
+            Console.WriteLine(section);
+            if (options.OutPath is { } sectionPath)
+            {
+                string full = Path.GetFullPath(sectionPath);
+                string document = File.Exists(full) ? await File.ReadAllTextAsync(full, ct) : "# Benchmarks\n";
+                await File.WriteAllTextAsync(full, MarkdownSection.Replace(document, section), ct);
+                Console.WriteLine($"==> wrote the section \"{section.Split('\n', 2)[0][3..]}\" of {full}");
+            }
+
+            return 0;
+        }
+
+        string markdown = MarkdownReport.Render(run, ingestFigures, ledgerFigures, invoiceFigures, retentionFigures, httpFigures)
+            + "\n" + MemoryReport.Render(run, memoryFigures);
         Console.WriteLine();
         Console.WriteLine(markdown);
         if (options.OutPath is { } path)

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Metering.Grains.Engine;
 using Metering.Grains.Hosting;
 using Metering.Grains.Time;
@@ -35,7 +33,7 @@ internal sealed class BenchSilo : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = StopTimeout);
-        int siloPort = FreeLoopbackPort(), gatewayPort = FreeLoopbackPort();
+        int siloPort = LoopbackPort.Free(), gatewayPort = LoopbackPort.Free();
         string id = "bench-" + Guid.NewGuid().ToString("N")[..8];
         if (ledgerTime is not null)
         {
@@ -61,12 +59,5 @@ internal sealed class BenchSilo : IAsyncDisposable
         using var limit = new CancellationTokenSource(StopTimeout);
         await _host.StopAsync(limit.Token);
         _host.Dispose();
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

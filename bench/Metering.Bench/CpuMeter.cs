@@ -107,6 +107,20 @@ internal sealed class CpuMeter
         }
     }
 
+    /// <summary>
+    /// CPU time of process <paramref name="pid"/> (all its threads), and with
+    /// <paramref name="reapedChildren"/> also that of its children that ended and that it waited
+    /// for; null when the process is gone or /proc cannot tell.
+    /// </summary>
+    public static TimeSpan? ProcessCpu(int pid, bool reapedChildren = false) =>
+        ReadStat(pid) is { } stat
+            ? TimeSpan.FromSeconds((stat.User + stat.System + (reapedChildren ? stat.ChildrenUser + stat.ChildrenSystem : 0)) / TicksPerSecond)
+            : null;
+
+    /// <summary>CPU time of this process's children that ended and were waited for (such as a pgbench run).</summary>
+    public static TimeSpan? ReapedChildrenCpu() =>
+        ReadStat(Environment.ProcessId) is { } stat ? TimeSpan.FromSeconds((stat.ChildrenUser + stat.ChildrenSystem) / TicksPerSecond) : null;
+
     private static ProcStat? ReadStat(int pid)
     {
         try

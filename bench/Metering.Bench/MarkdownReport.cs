@@ -32,7 +32,8 @@ internal static class MarkdownReport
         gathered into one commit.
         """;
 
-    public static string Render(RunInfo run, IngestFigures? ingest, LedgerFigures? ledger, InvoiceFigures? invoice, RetentionFigures? retention)
+    public static string Render(
+        RunInfo run, IngestFigures? ingest, LedgerFigures? ledger, InvoiceFigures? invoice, RetentionFigures? retention, HttpFigures? http)
     {
         var md = new StringBuilder();
         md.AppendLine("# Benchmarks");
@@ -47,6 +48,7 @@ internal static class MarkdownReport
         AppendLedger(md, ledger, run.Server.PoolSize);
         AppendInvoice(md, invoice);
         AppendRetention(md, retention, run);
+        md.Append(HttpReport.Render(run, http));
         return md.ToString();
     }
 

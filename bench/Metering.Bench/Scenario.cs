@@ -8,4 +8,10 @@ internal enum Scenario
     Invoice,
     Ledger,
     Retention,
+
+    /// <summary>The relay lifecycle over HTTP through real silo and client-api processes, against plain SQL (pgbench).</summary>
+    Http,
+
+    /// <summary>What account grains cost in memory: per active account, a busy account against the silo's bound, after idling.</summary>
+    Memory,
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Metering.Grains.Storage;
 
 namespace Metering.Grains.Engine;
@@ -8,18 +9,18 @@ namespace Metering.Grains.Engine;
 /// entries down to a small floor as it works, so the silo's memory for them stays near the bound
 /// however many accounts are active. Thread-safe (ledgers of every grain update it).
 /// </summary>
-internal sealed class RememberedEntries
+internal sealed class RememberedEntries(long bound)
 {
-    private readonly long _bound;
-    private long _count;
+    // One gauge for the process, over every count in it (a silo has one that is used; tools and
+    // tests may make more, each starting at 0), so it is never published twice under one name.
+    // Kept in a field only so that it is created once, with the type; read by metric listeners.
+    private static readonly ObservableGauge<long> Gauge = FlushMetrics.Meter.CreateObservableGauge(
+        "metering.ledger.remembered", () => Interlocked.Read(ref s_processTotal), "{entry}",
+        "Closed holds and journal entries account ledgers keep in memory for fast replays");
 
-    public RememberedEntries(long bound)
-    {
-        _bound = bound;
-        // One gauge per silo process; a test process with several in-process silos sums them.
-        FlushMetrics.Meter.CreateObservableGauge(
-            "metering.ledger.remembered", () => Count, "{entry}", "Closed holds and journal entries account ledgers keep in memory for fast replays");
-    }
+    private static long s_processTotal;
+    private readonly long _bound = bound;
+    private long _count;
 
     public long Bound => _bound;
 
@@ -27,5 +28,9 @@ internal sealed class RememberedEntries
 
     public bool IsOver => Interlocked.Read(ref _count) > _bound;
 
-    public void Add(long delta) => Interlocked.Add(ref _count, delta);
+    public void Add(long delta)
+    {
+        Interlocked.Add(ref _count, delta);
+        Interlocked.Add(ref s_processTotal, delta);
+    }
 }
