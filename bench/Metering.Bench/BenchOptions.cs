@@ -63,7 +63,8 @@ internal sealed record BenchOptions
                             (default 10000, 1000 with --smoke)
           --memory-accounts accounts the memory scenario touches (default 100000, 2000 with --smoke)
           --memory-idle-seconds  idle time before accounts deactivate in the memory scenario
-                            (default 30, 5 with --smoke)
+                            (default 120, 5 with --smoke: longer than touching the accounts
+                            takes, so all are active when the heap is read)
           --smoke           the http and memory scenarios in CI size: 2-second phases, 1-second warm-ups,
                             1,000 accounts (unless given otherwise)
           --no-build        do not build silo and client-api (Release) before the http scenario
@@ -154,7 +155,7 @@ internal sealed record BenchOptions
     private int? MemoryAccountsGiven { get; init; }
 
     /// <summary>The memory benchmark's idle time before accounts deactivate, in seconds.</summary>
-    public int MemoryIdleSeconds => MemoryIdleSecondsGiven ?? (Smoke ? 5 : 30);
+    public int MemoryIdleSeconds => MemoryIdleSecondsGiven ?? (Smoke ? 5 : 120);
 
     private int? MemoryIdleSecondsGiven { get; init; }
 

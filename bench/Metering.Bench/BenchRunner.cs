@@ -145,9 +145,12 @@ internal static class BenchRunner
         Console.WriteLine(markdown);
         if (options.OutPath is { } path)
         {
+            // The sections of what ran replace their own; the rest of the file (other scenarios'
+            // figures, history written by hand) stays.
             string full = Path.GetFullPath(path);
-            await File.WriteAllTextAsync(full, markdown, ct);
-            Console.WriteLine($"==> wrote {full}");
+            string document = File.Exists(full) ? await File.ReadAllTextAsync(full, ct) : "";
+            await File.WriteAllTextAsync(full, MarkdownSection.Merge(document, markdown), ct);
+            Console.WriteLine($"==> wrote the sections of this run into {full}");
         }
 
         if (invoiceFigures is { Correct: false })

@@ -5,7 +5,7 @@ namespace Metering.Bench;
 
 /// <summary>
 /// Listens to the ledger's own flush instruments (meter <c>Metering.Ledger</c>) while a grain
-/// phase runs: how many flushes the install grains made, how many operations each carried and
+/// phase runs: how many shared flushes the silo made, how many operations each carried and
 /// how long each took (from taking a connection to the commit). Tells where a reserve's time goes.
 /// </summary>
 internal sealed class FlushListener : IDisposable

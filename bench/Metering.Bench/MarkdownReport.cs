@@ -38,7 +38,7 @@ internal static class MarkdownReport
         var md = new StringBuilder();
         md.AppendLine("# Benchmarks");
         md.AppendLine();
-        md.AppendLine("<!-- Written whole by bench/Metering.Bench on every run (scripts/bench.sh): change the program, not this file. -->");
+        md.AppendLine("<!-- Sections are written by bench/Metering.Bench (scripts/bench.sh): a run replaces the sections of what it ran and keeps the rest (history written by hand, other scenarios' figures). -->");
         md.AppendLine();
         md.AppendLine(HowToRead);
         md.AppendLine();
@@ -186,12 +186,12 @@ internal static class MarkdownReport
             $"another load; in this run plain SQL made {hot.Sql.Run.EventsPerSecond:N0}/s and {cold.Sql.Run.EventsPerSecond:N0}/s.");
         md.AppendLine();
 
-        md.AppendLine("Where the grain path's time goes, from the ledger's own flush metrics (`metering.ledger.flush.*`) during the grain " +
-            $"phases. A flush is timed from asking the silo's Npgsql pool ({siloPool} connections) for a connection to the commit, so it " +
-            "includes waiting for a free connection. \"Flushes in " +
+        md.AppendLine("Where the grain path's time goes, from the silo's shared flush metrics (`metering.ledger.flush.*`) during the grain " +
+            $"phases. A flush is one shared transaction (the batches of every account that flushed meanwhile), timed from asking the silo's " +
+            $"Npgsql pool ({siloPool} connections) for a connection to the commit. \"Flushes in " +
             "progress\" is the flushes' summed time over the phases' wall time (Little's law); \"callers' time in their own flush\" is the " +
             "share of the reserves' call time spent in the flush that carried them. The rest is waiting for the flush before it (a batch " +
-            "fills while the previous one commits), the grain calls (every reserve also calls the tier-quotas grain), the decision and " +
+            "fills while the previous one commits), the grain calls, the decision and " +
             "the scheduler. CPU is from `/proc`: this process is the silo and the callers (the grain path) or the callers and Npgsql " +
             "(plain SQL); \"other work\" is what the rest of the machine used meanwhile.");
         md.AppendLine();
@@ -233,7 +233,7 @@ internal static class MarkdownReport
             <= 1.1 => "about level with",
             _ => "above",
         };
-        words.Append(" Each account grain flushes its own batches (there is no shared per-silo flush across accounts yet, see DESIGN.md), " +
+        words.Append(" The silo's shared flush writes the batches of many accounts in one transaction, " +
             $"so on cold accounts a transaction carried {cold.Grain.Run.EventsPerTransaction:N2} reserves and the grain path is " +
             $"{coldPosition} plain SQL ({cold.Ratio:N2}×).");
         if (cold.Grain.Flushes is { } cf && cf.MeanInProgress(cold.Grain.Run.Elapsed) > 0.9 * siloPool)

@@ -36,4 +36,38 @@ internal static class MarkdownSection
         string after = end < 0 ? "" : "\n" + string.Join('\n', lines.Skip(end));
         return before + body + after;
     }
+
+    /// <summary>What a report says in a section of a scenario that did not run.</summary>
+    public const string NotRun = "Not run in this run";
+
+    /// <summary>
+    /// <paramref name="document"/> with every section of <paramref name="report"/> put in its
+    /// place (<see cref="Replace"/>), except those of scenarios that did not run when the document
+    /// already has figures for them; sections the report does not have (history written by hand,
+    /// earlier runs) stay as they are. An empty document gets the whole report.
+    /// </summary>
+    public static string Merge(string document, string report)
+    {
+        if (string.IsNullOrWhiteSpace(document))
+        {
+            return report;
+        }
+
+        var lines = report.Split('\n');
+        var starts = Enumerable.Range(0, lines.Length).Where(i => lines[i].StartsWith(Level2, StringComparison.Ordinal)).ToList();
+        for (int s = 0; s < starts.Count; s++)
+        {
+            int end = s + 1 < starts.Count ? starts[s + 1] : lines.Length;
+            string section = string.Join('\n', lines[starts[s]..end]);
+            bool hasFigures = document.Split('\n').Any(l => l.TrimEnd('\r') == lines[starts[s]].TrimEnd('\r'));
+            if (section.Contains(NotRun, StringComparison.Ordinal) && hasFigures)
+            {
+                continue;
+            }
+
+            document = Replace(document, section);
+        }
+
+        return document;
+    }
 }

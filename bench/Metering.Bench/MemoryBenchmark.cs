@@ -155,6 +155,9 @@ internal sealed record MemoryFigures(
     int ActivationsIdle,
     long RememberedIdle)
 {
-    /// <summary>Heap per touched account while active (the silo's own heap is measured before).</summary>
-    public double BytesPerAccount => Accounts > 0 ? (double)(HeapTouched - HeapBefore) / Accounts : 0;
+    /// <summary>
+    /// Heap per account active when it was read (accounts touched early may already have gone idle
+    /// and been deactivated, and their memory with them); the silo's own heap is measured before.
+    /// </summary>
+    public double BytesPerActiveAccount => ActivationsTouched > 0 ? (double)(HeapTouched - HeapBefore) / ActivationsTouched : 0;
 }

@@ -27,10 +27,10 @@ internal static class MemoryReport
             $"(`Metering:Accounts:IdleMinutes`), finished work remembered 10 minutes, at most {figures.RememberedBound:N0} remembered entries per silo " +
             $"(`MaxRememberedPerSilo`, lowered from its default of 2,000,000 so that the run reaches it). Every account gets a reserve and its commit (a port, budget off)."));
         md.AppendLine();
-        md.AppendLine("| step | accounts | heap over the start | per account | activations | remembered entries |");
+        md.AppendLine("| step | accounts touched | heap over the start | per active account | activations | remembered entries |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|");
         md.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {figures.Accounts:N0} accounts touched ({figures.TouchTime.TotalSeconds:N0} s) | {figures.Accounts:N0} | {Mib(figures.HeapTouched - figures.HeapBefore)} | **{figures.BytesPerAccount:N0} bytes** | {figures.ActivationsTouched:N0} | {figures.RememberedTouched:N0} |"));
+            $"| {figures.Accounts:N0} accounts touched ({figures.TouchTime.TotalSeconds:N0} s) | {figures.Accounts:N0} | {Mib(figures.HeapTouched - figures.HeapBefore)} | **{figures.BytesPerActiveAccount:N0} bytes** | {figures.ActivationsTouched:N0} | {figures.RememberedTouched:N0} |"));
         md.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"| then one busy port: {figures.BusyLifecycles:N0} reserves + commits | {figures.Accounts + 1:N0} | {Mib(figures.HeapBusy - figures.HeapBefore)} | | | {figures.RememberedBusy:N0} |"));
         md.AppendLine(string.Create(CultureInfo.InvariantCulture,
@@ -40,7 +40,7 @@ internal static class MemoryReport
         md.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"Alone, the busy port would remember 2 × 20,000 entries (its per-account ceiling; about 20 MB before these bounds). ") + (reached
             ? string.Create(CultureInfo.InvariantCulture,
-                $"Here the silo was already over its bound of {figures.RememberedBound:N0} after the touch ({figures.RememberedTouched:N0}), so accounts forget down to 64 entries as they work: the silo remembered {figures.RememberedBusy:N0} entries after the busy phase. ")
+                $"Here the silo was already over its bound of {figures.RememberedBound:N0} after the touch ({figures.RememberedTouched:N0}), so accounts forget down to 64 entries as they work: the busy port kept its newest 64 while the other accounts kept the few each had (under that floor), and the silo remembered {figures.RememberedBusy:N0} entries after the busy phase. The bound is thus the setting plus 64 per active account, and idle deactivation bounds the active accounts. ")
             : string.Create(CultureInfo.InvariantCulture,
                 $"Here the silo stayed under its bound of {figures.RememberedBound:N0} ({figures.RememberedTouched:N0} after the touch), so the busy port kept its ceiling: {figures.RememberedBusy:N0} entries in the silo. "))
             + "After idling past the idle time, Orleans' collector had deactivated the accounts and their memory was back.");
