@@ -24,7 +24,7 @@ internal static class MemoryReport
         md.AppendLine();
         md.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"A silo of its own in the benchmark's process; the managed heap is read after a full, compacting collection. Settings: accounts idle after {figures.IdleSeconds} s " +
-            $"(`Metering:Accounts:IdleMinutes`), finished work remembered 10 minutes, at most {figures.RememberedBound:N0} remembered entries per silo " +
+            $"(`Metering:Accounts:IdleMinutes`), closed holds remembered 10 minutes, at most {figures.RememberedBound:N0} remembered entries per silo " +
             $"(`MaxRememberedPerSilo`, lowered from its default of 2,000,000 so that the run reaches it). Every account gets a reserve and its commit (a port, budget off)."));
         md.AppendLine();
         md.AppendLine("| step | accounts touched | heap over the start | per active account | activations | remembered entries |");

@@ -23,6 +23,8 @@ internal static class InstallEndpoints
         admin.MapGet("/installs", ListInstalls).WithSummary("Every install row, paged by installId").Answers<PageJson<InstallAccountView>>();
     }
 
+    private static IInstallGrain Install(IGrainFactory grains, string installId) => GrainReferences<IInstallGrain>.Get(grains, installId);
+
     private static async Task<IResult> Reserve(HttpContext http, string installId, ApiKeyRing keys, IGrainFactory grains)
     {
         var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, "installId", installId);
@@ -43,7 +45,7 @@ internal static class InstallEndpoints
         }
 
         var request = new InstallReserveRequest(requestId!, tier!.Value, hasHardware!.Value, credits, (int)ttl);
-        var result = await grains.GetGrain<IInstallGrain>(installId).Reserve(request);
+        var result = await Install(grains, installId).Reserve(request);
         return Answers.From(result.Outcome, result.Reservation, result.Errors, p => p
             .With("remaining", result.Remaining)
             .With("geminiRemaining", result.GeminiRemaining));
@@ -65,21 +67,21 @@ internal static class InstallEndpoints
             return invalid;
         }
 
-        var result = await grains.GetGrain<IInstallGrain>(installId).Commit(new InstallCommitRequest(requestId, backend, credits));
+        var result = await Install(grains, installId).Commit(new InstallCommitRequest(requestId, backend, credits));
         return Answers.From(result.Outcome, result.Receipt, result.Errors);
     }
 
     private static Task<IResult> Release(HttpContext http, string installId, string requestId, ApiKeyRing keys, IGrainFactory grains) =>
         LifecycleRoutes.ReleaseAsync(http, keys, "installId", installId, requestId, async () =>
         {
-            var result = await grains.GetGrain<IInstallGrain>(installId).Release(requestId);
+            var result = await Install(grains, installId).Release(requestId);
             return (result.Outcome, result.Receipt, result.Errors);
         });
 
     private static Task<IResult> GetReservation(HttpContext http, string installId, string requestId, ApiKeyRing keys, IGrainFactory grains) =>
         LifecycleRoutes.GetReservationAsync(http, keys, "installId", installId, requestId, async () =>
         {
-            var result = await grains.GetGrain<IInstallGrain>(installId).GetReservation(requestId);
+            var result = await Install(grains, installId).GetReservation(requestId);
             return (result.Outcome, result.Reservation, result.Errors);
         });
 
@@ -90,7 +92,7 @@ internal static class InstallEndpoints
             return denied;
         }
 
-        var result = await grains.GetGrain<IInstallGrain>(installId).GetAccount();
+        var result = await Install(grains, installId).GetAccount();
         return Answers.From(result.Outcome, result.Account, result.Errors);
     }
 

@@ -27,7 +27,7 @@ internal static class PoolEndpoints
         admin.MapPost("/grants", Grant).WithSummary("Raise a pool's limit, once per grantId").Answers<PoolGrantReceipt>(StatusCodes.Status201Created);
     }
 
-    private static IPoolGrain Pool(IGrainFactory grains, string poolId) => grains.GetGrain<IPoolGrain>(poolId);
+    private static IPoolGrain Pool(IGrainFactory grains, string poolId) => GrainReferences<IPoolGrain>.Get(grains, poolId);
 
     private static async Task<IResult> SetLimit(HttpContext http, string poolId, ApiKeyRing keys, IGrainFactory grains)
     {

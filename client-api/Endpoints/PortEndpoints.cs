@@ -26,7 +26,7 @@ internal static class PortEndpoints
         ports.MapGet("/", GetPort).WithSummary("The budget with the current period's usage").Answers<PortView>();
     }
 
-    private static IPortGrain Port(IGrainFactory grains, string portId) => grains.GetGrain<IPortGrain>(portId);
+    private static IPortGrain Port(IGrainFactory grains, string portId) => GrainReferences<IPortGrain>.Get(grains, portId);
 
     private static async Task<IResult> GetBudget(HttpContext http, string portId, ApiKeyRing keys, IGrainFactory grains)
     {

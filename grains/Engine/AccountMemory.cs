@@ -3,10 +3,11 @@ namespace Metering.Grains.Engine;
 /// <summary>
 /// How much account grains keep in memory, set under <c>Metering:Accounts</c> (docs/operations.md):
 /// an account idle for <see cref="IdleAfter"/> is deactivated (its memory freed; the next call
-/// reloads it); finished work is remembered for fast replays at most <see cref="RememberFor"/>,
-/// at most <c>Limits.MaxRememberedOutcomes</c> entries per account, and at most
-/// <see cref="MaxRememberedPerSilo"/> entries for all accounts of a silo together; past those,
-/// a replay costs one read of the journal. <see cref="ShedOnMemoryPressure"/> turns on Orleans'
+/// reloads it); closed holds are remembered for fast replays at most <see cref="RememberFor"/>;
+/// closed holds and journal entries at most <c>Limits.MaxRememberedOutcomes</c> each per account,
+/// and at most <see cref="MaxRememberedPerSilo"/> entries for all accounts of a silo together;
+/// past those, a replay costs one read of PostgreSQL. Journal entries are not forgotten by age:
+/// while an account has forgotten none, a key it does not know is new without a lookup. <see cref="ShedOnMemoryPressure"/> turns on Orleans'
 /// own activation shedding (deactivating the least recently used grains when the process nears
 /// its memory limit).
 /// </summary>

@@ -3,13 +3,13 @@ namespace Metering.Grains.Engine;
 /// <summary>
 /// What an account remembers of finished work (closed holds, journal entries) only to answer
 /// replays fast; what it forgets is still in PostgreSQL and is read back when asked for. It
-/// forgets its oldest entries past <c>capacity</c>, past <c>maxAge</c>, or while the silo as a
-/// whole remembers more than its bound (<see cref="RememberedEntries"/>) and this account more
-/// than <c>floor</c>; but never an entry staged after <c>durableSeq</c>: memory is the only place
-/// a change not yet committed is known, so forgetting it would let a replay be decided afresh.
-/// Not thread-safe: owned by one grain activation.
+/// forgets its oldest entries past <c>capacity</c>, past <c>maxAge</c> (null: never by age), or
+/// while the silo as a whole remembers more than its bound (<see cref="RememberedEntries"/>) and
+/// this account more than <c>floor</c>; but never an entry staged after <c>durableSeq</c>: memory
+/// is the only place a change not yet committed is known, so forgetting it would let a replay be
+/// decided afresh. Not thread-safe: owned by one grain activation.
 /// </summary>
-internal sealed class BoundedCache<TKey, TValue>(int capacity, TimeSpan maxAge, RememberedEntries silo, int floor)
+internal sealed class BoundedCache<TKey, TValue>(int capacity, TimeSpan? maxAge, RememberedEntries silo, int floor)
     where TKey : notnull
 {
     private readonly Dictionary<TKey, (TValue Value, long Seq, long Stamp)> _items = [];
@@ -17,6 +17,10 @@ internal sealed class BoundedCache<TKey, TValue>(int capacity, TimeSpan maxAge, 
     // Insertion order; an entry set again is queued again (a new stamp), and its older place is skipped.
     private readonly Queue<(TKey Key, long Stamp, long Seq, DateTimeOffset At)> _order = new();
     private long _stamps;
+
+    // Set once the ledger is dropped: its entries stay readable for calls still finishing on it,
+    // but no longer count in the silo's total.
+    private bool _released;
 
     public int Count => _items.Count;
 
@@ -34,7 +38,7 @@ internal sealed class BoundedCache<TKey, TValue>(int capacity, TimeSpan maxAge, 
     /// <param name="at">When it happened, for <c>maxAge</c>.</param>
     public void Set(TKey key, TValue value, long seq, DateTimeOffset at, long durableSeq)
     {
-        if (!_items.ContainsKey(key))
+        if (!_items.ContainsKey(key) && !_released)
         {
             silo.Add(1);
         }
@@ -48,7 +52,7 @@ internal sealed class BoundedCache<TKey, TValue>(int capacity, TimeSpan maxAge, 
     /// <summary>Forgets what the bounds say to forget, oldest first, stopping at the first entry not yet durable.</summary>
     public void Trim(long durableSeq, DateTimeOffset now)
     {
-        var oldestKept = now - maxAge;
+        var oldestKept = maxAge is { } age ? now - age : DateTimeOffset.MinValue;
         while (_order.TryPeek(out var oldest))
         {
             if (!_items.TryGetValue(oldest.Key, out var item) || item.Stamp != oldest.Stamp)
@@ -65,16 +69,25 @@ internal sealed class BoundedCache<TKey, TValue>(int capacity, TimeSpan maxAge, 
 
             _order.Dequeue();
             _items.Remove(oldest.Key);
-            silo.Add(-1);
+            if (!_released)
+            {
+                silo.Add(-1);
+            }
+
             HasEvicted = true;
         }
     }
 
-    /// <summary>Gives everything back to the silo's count (the ledger is being dropped).</summary>
+    /// <summary>
+    /// Gives everything back to the silo's count (the ledger is being dropped), once. The entries
+    /// stay: a call that took the ledger before an await may still finish its step on it.
+    /// </summary>
     public void Release()
     {
-        silo.Add(-_items.Count);
-        _items.Clear();
-        _order.Clear();
+        if (!_released)
+        {
+            _released = true;
+            silo.Add(-_items.Count);
+        }
     }
 }

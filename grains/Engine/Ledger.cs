@@ -54,7 +54,10 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
     {
         _store = store;
         _closed = new(Limits.MaxRememberedOutcomes, memory.RememberFor, memory.Remembered, AccountMemory.FloorPerAccount);
-        _journal = new(Limits.MaxRememberedOutcomes, memory.RememberFor, memory.Remembered, AccountMemory.FloorPerAccount);
+        // Journal entries are never forgotten by age: while none is forgotten, a key memory does
+        // not know is new (KnowsEveryKey) and needs no lookup, which is what keeps a reserve on
+        // an account with history free of reads. Only the count bounds forget them.
+        _journal = new(Limits.MaxRememberedOutcomes, null, memory.Remembered, AccountMemory.FloorPerAccount);
         _kind = kind;
         AccountId = accountId;
         Account = account;
@@ -118,32 +121,40 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
         var stored = await store.LoadAccountAsync(kind.Name, accountId);
         var account = stored is null ? kind.Blank(accountId, now) : LedgerJson.Deserialize<TAccount>(stored.StateJson);
         var ledger = new Ledger<TAccount, TDetail, TSide>(store, kind, memory ?? StandaloneMemory, accountId, account, stored?.Version ?? 0);
-
-        foreach (var row in await store.LoadOpenHoldsAsync(kind.Name, accountId, now, Limits.MaxOpenHoldsPerAccount))
+        try
         {
-            ledger.Apply(FromStored(row), now);
-        }
-
-        var journal = await store.LoadRecentJournalAsync(kind.Name, accountId, Limits.JournalEntriesLoadedAtActivation);
-        ledger._journalLoadedWhole = journal.Count < Limits.JournalEntriesLoadedAtActivation;
-        foreach (var (key, operation) in knownReplays)
-        {
-            if (await store.FindJournalAsync(kind.Name, accountId, key, operation) is { } entry)
+            foreach (var row in await store.LoadOpenHoldsAsync(kind.Name, accountId, now, Limits.MaxOpenHoldsPerAccount))
             {
-                journal.Add(entry);
+                ledger.Apply(FromStored(row), now);
             }
+
+            var journal = await store.LoadRecentJournalAsync(kind.Name, accountId, Limits.JournalEntriesLoadedAtActivation);
+            ledger._journalLoadedWhole = journal.Count < Limits.JournalEntriesLoadedAtActivation;
+            foreach (var (key, operation) in knownReplays)
+            {
+                if (await store.FindJournalAsync(kind.Name, accountId, key, operation) is { } entry)
+                {
+                    journal.Add(entry);
+                }
+            }
+
+            ledger.Side = await kind.LoadSideAsync(store, accountId, now);
+
+            // Oldest first, so the newest survive the cache bound.
+            foreach (var entry in journal.OrderBy(j => j.At))
+            {
+                ledger._journal.Set((entry.Key, entry.Operation), new Remembered(entry, Task.CompletedTask), 0, entry.At, 0);
+            }
+
+            ledger.CheckInvariants();
+            return ledger;
         }
-
-        ledger.Side = await kind.LoadSideAsync(store, accountId, now);
-
-        // Oldest first, so the newest survive the cache bound.
-        foreach (var entry in journal.OrderBy(j => j.At))
+        catch
         {
-            ledger._journal.Set((entry.Key, entry.Operation), new Remembered(entry, Task.CompletedTask), 0, entry.At, 0);
+            // A load that failed half-way leaves nothing behind: give back what it counted.
+            ledger.Release();
+            throw;
         }
-
-        ledger.CheckInvariants();
-        return ledger;
     }
 
     /// <summary>Stops counting holds that expired at or before <paramref name="now"/>. Nothing is written: expiry is read off the clock.</summary>
@@ -396,6 +407,9 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
                 break;
             case FlushStatus.DuplicateKeys:
                 Die(new LedgerDeath(LedgerDeathReason.DuplicateKeys, null, outcome.DuplicateKeys), batch);
+                break;
+            case FlushStatus.Failed:
+                Die(new LedgerDeath(LedgerDeathReason.StorageFailed, outcome.Error, []), batch);
                 break;
             default:
                 throw new InvariantViolationException($"unknown flush status {outcome.Status}");

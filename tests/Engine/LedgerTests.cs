@@ -235,24 +235,40 @@ public sealed class LedgerTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
-    public void RememberNothing_ForgetsOnceDurable_AndTheJournalStillAnswers()
+    public void JournalEntries_AreNotForgottenByAge_SoNewKeysNeedNoLookup()
     {
-        var forgetful = new AccountMemory(TimeSpan.FromMinutes(10), RememberFor: TimeSpan.Zero, MaxRememberedPerSilo: 1_000, ShedOnMemoryPressure: false);
-        var (whileStaged, afterCommit, knowsEvery, fromJournal, silo) = SingleThreadContext.Run(async () =>
+        var memory = new AccountMemory(TimeSpan.FromMinutes(10), RememberFor: TimeSpan.Zero, MaxRememberedPerSilo: 1_000_000, ShedOnMemoryPressure: false);
+        var (known, knowsEvery) = SingleThreadContext.Run(async () =>
         {
-            var ledger = await Ledger<InstallAccount, InstallHoldDetail, NoSideState>.LoadAsync(_store, InstallLedgerKind.Instance, "forgetful", T0, [], forgetful);
-            var durable = StageReserve(ledger, "r1", 1);
-            bool staged = ledger.KnownJournal("r1", Operations.Reserve) is not null;
-            await durable;
-            return (staged, ledger.KnownJournal("r1", Operations.Reserve) is not null, ledger.KnowsEveryKey,
-                await ledger.FindJournalAsync("r1", Operations.Reserve) is not null, forgetful.Remembered.Count);
+            var ledger = await Ledger<InstallAccount, InstallHoldDetail, NoSideState>.LoadAsync(_store, InstallLedgerKind.Instance, "ageless", T0, [], memory);
+            await StageReserve(ledger, "r1", 1);
+            return (ledger.KnownJournal("r1", Operations.Reserve) is not null, ledger.KnowsEveryKey);
         });
 
-        Assert.True(whileStaged); // not durable yet: memory is the only place it is known
-        Assert.False(afterCommit);
+        Assert.True(known);
+        Assert.True(knowsEvery);
+    }
+
+    [Fact]
+    public void SiloOverItsBound_ForgetsDurableEntriesDownToTheFloor_NeverStagedOnes_AndTheJournalStillAnswers()
+    {
+        int count = AccountMemory.FloorPerAccount + 6;
+        var tight = new AccountMemory(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(10), MaxRememberedPerSilo: 0, ShedOnMemoryPressure: false);
+        var (allKnownWhileStaged, oldestAfter, knowsEvery, fromJournal, silo) = SingleThreadContext.Run(async () =>
+        {
+            var ledger = await Ledger<InstallAccount, InstallHoldDetail, NoSideState>.LoadAsync(_store, InstallLedgerKind.Instance, "tight", T0, [], tight);
+            var durable = Enumerable.Range(0, count).Select(i => StageReserve(ledger, $"r{i}", 0)).ToList();
+            bool staged = Enumerable.Range(0, count).All(i => ledger.KnownJournal($"r{i}", Operations.Reserve) is not null);
+            await Task.WhenAll(durable);
+            return (staged, ledger.KnownJournal("r0", Operations.Reserve) is not null, ledger.KnowsEveryKey,
+                await ledger.FindJournalAsync("r0", Operations.Reserve) is not null, tight.Remembered.Count);
+        });
+
+        Assert.True(allKnownWhileStaged); // not durable yet: memory is the only place they are known
+        Assert.False(oldestAfter);
         Assert.False(knowsEvery); // so unknown keys are looked up...
         Assert.True(fromJournal); // ...and found
-        Assert.Equal(0, silo); // remembering nothing, it does not keep what it read back either
+        Assert.True(silo <= AccountMemory.FloorPerAccount + 1, $"the account kept {silo} entries, over the floor of {AccountMemory.FloorPerAccount}");
     }
 
     private Task<Ledger<InstallAccount, InstallHoldDetail, NoSideState>> Load(string account) =>

@@ -125,6 +125,29 @@ public sealed class SharedFlushTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RowsBreakingAConstraint_FailThatAccountAlone_TheOthersCommit()
+    {
+        var store = new LedgerStore(_db, OneWriter);
+        var audit = new PoolUsageRecord("a", "premium", 1, 1, 2, 10, "m", null, Billed: true, T0, Sequence: 1);
+        await Committed(store, Write(AccountKinds.Pool, "stale-audit", 0, ["a"], new PoolAuditRow(audit)));
+        var (blocked, rowLock) = await BlockTheWriter(store, "blocker-2", create: true);
+
+        // A stale activation numbers its audit row as one the account already has: pool_audit's key refuses it.
+        var culprit = store.Writer.WriteAsync(Write(AccountKinds.Pool, "stale-audit", 1, ["b"], new PoolAuditRow(audit with { RequestId = "b" })));
+        var others = new[] { "e", "f" }.Select(id => store.Writer.WriteAsync(Write(AccountKinds.Port, id, 0, ["k"]))).ToList();
+        await rowLock.ReleaseAsync();
+        await rowLock.DisposeAsync();
+        await blocked;
+
+        var outcome = await culprit;
+        Assert.Equal(FlushStatus.Failed, outcome.Status);
+        Assert.Equal("23505", ((PostgresException)outcome.Error!).SqlState);
+        Assert.All(await Task.WhenAll(others), o => Assert.Equal(FlushStatus.Committed, o.Status));
+        Assert.Equal(1L, await Scalar("SELECT version FROM ledger_account WHERE account_id = 'stale-audit'"));
+        Assert.Equal(2L, await Scalar("SELECT count(*) FROM ledger_account WHERE account_id IN ('e', 'f')"));
+    }
+
+    [Fact]
     public void StorageFailureMidFlush_FailsEveryCallerOfThatFlush_AndLosesNothingAcknowledged()
     {
         var store = new LedgerStore(_db, OneWriter);
@@ -229,8 +252,13 @@ public sealed class SharedFlushTests(PostgresFixture postgres) : IAsyncLifetime
     /// (at version 1) waits on a lock of its row, so what is submitted meanwhile queues.
     /// </summary>
     private async Task<(Task<FlushOutcome> Blocked, AccountRowLock Lock)> BlockTheWriter(
-        LedgerStore store, string accountId, bool fence = false, string kind = AccountKinds.Install)
+        LedgerStore store, string accountId, bool fence = false, string kind = AccountKinds.Install, bool create = false)
     {
+        if (create)
+        {
+            await Committed(store, Write(kind, accountId, 0, [$"{accountId}-first"]));
+        }
+
         var rowLock = await AccountRowLock.OpenAsync(_connectionString, kind, accountId, fence);
         var blocked = store.Writer.WriteAsync(Write(kind, accountId, 1, [$"{accountId}-next"]));
         await rowLock.WaitUntilAFlushWaits();

@@ -16,7 +16,7 @@ namespace Metering.Tests.Retention;
 /// Replays through the grains after a clean-up, on a one-silo cluster of this class's own (the
 /// clean-up deletes every old row of its database, so it must not share the "cluster"
 /// collection's): a key kept is answered with its first answer; a key forgotten is judged afresh
-/// (memory forgets finished work long before the clean-up forgets a key).
+/// once the account's memory has gone too (a new activation).
 /// </summary>
 public sealed class ReplayAfterCleanUpTests(ReplayAfterCleanUpTests.Cluster cluster) : IClassFixture<ReplayAfterCleanUpTests.Cluster>
 {
@@ -35,9 +35,8 @@ public sealed class ReplayAfterCleanUpTests(ReplayAfterCleanUpTests.Cluster clus
         Cluster.Clock.Advance(TimeSpan.FromHours(20));                 // "old" last used 50 h ago, "recent" 20 h ago
 
         var run = await cluster.Cleaner.RunOnceAsync(UtcCalendar.Now(new LedgerClock(Cluster.Clock)), Ct);
-        // Memory forgets finished work after Metering:Accounts:RememberMinutes (10), far inside the
-        // retention window, so it never answers for a key the journal no longer holds; a
-        // deactivation on top changes nothing.
+        // Memory outlives the rows: until the account is activated again, it still answers from there.
+        var fromMemory = await install.Reserve(oldRequest with { Credits = 2 });
         await cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, Ct);
         var oldRead = await install.GetReservation("old");
         var oldAgain = await install.Reserve(oldRequest with { Credits = 2 });
@@ -46,6 +45,7 @@ public sealed class ReplayAfterCleanUpTests(ReplayAfterCleanUpTests.Cluster clus
 
         Assert.Equal(Outcome.Created, oldFirst.Outcome);
         Assert.Equal((2L, 1L), (run.JournalRows, run.Holds));
+        Assert.Equal(Outcome.RequestIdConflict, fromMemory.Outcome);
         Assert.Equal(Outcome.NotFound, oldRead.Outcome);
         Assert.Equal(Outcome.Created, oldAgain.Outcome);               // judged afresh: a new reservation
         Assert.Equal(2, oldAgain.Reservation!.Credits);

@@ -11,6 +11,9 @@ internal enum FlushStatus
 
     /// <summary>Some of this account's journal keys already existed (replays older than memory). Nothing of this account was written.</summary>
     DuplicateKeys,
+
+    /// <summary>This account's rows broke a rule of the schema (<see cref="FlushOutcome.Error"/>). Nothing of this account was written.</summary>
+    Failed,
 }
 
 /// <summary>
@@ -18,9 +21,11 @@ internal enum FlushStatus
 /// already stored. The other accounts of the same shared transaction do not change it: an account
 /// that fails its fence or its keys fails alone.
 /// </summary>
-internal sealed record FlushOutcome(FlushStatus Status, IReadOnlyList<(string Key, string Operation)> DuplicateKeys)
+internal sealed record FlushOutcome(FlushStatus Status, IReadOnlyList<(string Key, string Operation)> DuplicateKeys, Exception? Error = null)
 {
     public static FlushOutcome Committed { get; } = new(FlushStatus.Committed, []);
 
     public static FlushOutcome Fenced { get; } = new(FlushStatus.Fenced, []);
+
+    public static FlushOutcome Failed(Exception error) => new(FlushStatus.Failed, [], error);
 }

@@ -117,7 +117,24 @@ internal sealed class GroupCommit<TItem, TResult>
             List<Entry> batch;
             lock (_gate)
             {
-                batch = TakeBatch();
+                try
+                {
+                    batch = TakeBatch();
+                }
+                catch (Exception error)
+                {
+                    // A key or weight function that throws must not leave this writer's slot
+                    // taken and the queue waiting forever: fail what is queued, give the slot back.
+                    while (_queue.TryDequeue(out var entry))
+                    {
+                        entry.Done.TrySetException(error);
+                    }
+
+                    _queuedWeight = 0;
+                    _writersRunning--;
+                    return;
+                }
+
                 if (batch.Count == 0)
                 {
                     _writersRunning--;

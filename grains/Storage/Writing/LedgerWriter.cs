@@ -10,7 +10,9 @@ namespace Metering.Grains.Storage;
 /// with one multi-row statement per table. Each account is still fenced by its own version and
 /// checked for replayed keys; one that fails either fails alone: the transaction is rolled back
 /// and tried again without it, so the others commit (each retry drops at least one account, so it
-/// ends). A database error fails every account of that transaction, and nothing of it committed.
+/// ends). An error in some account's data (a constraint) makes each account of that transaction
+/// write alone, so only that account fails; any other database error fails every account of the
+/// transaction, and nothing of it committed.
 /// An account has at most one write in flight (its ledger waits for the outcome before sending the
 /// next), which keeps each account's operations in order.
 /// </summary>
@@ -57,7 +59,17 @@ internal sealed class LedgerWriter
         {
             while (pending.Count > 0)
             {
-                var attempt = await TryFlushAsync([.. pending.Select(i => writes[i])]);
+                FlushAttempt attempt;
+                try
+                {
+                    attempt = await TryFlushAsync([.. pending.Select(i => writes[i])]);
+                }
+                catch (PostgresException error) when (pending.Count > 1 && BrokeARule(error))
+                {
+                    await WriteEachAloneAsync(writes, pending, outcomes);
+                    break;
+                }
+
                 if (attempt.Committed)
                 {
                     foreach (int i in pending)
@@ -92,8 +104,34 @@ internal sealed class LedgerWriter
         FlushMetrics.AccountWritten("committed", outcomes.Count(o => o!.Status == FlushStatus.Committed));
         FlushMetrics.AccountWritten("fenced", outcomes.Count(o => o!.Status == FlushStatus.Fenced));
         FlushMetrics.AccountWritten("duplicate_keys", outcomes.Count(o => o!.Status == FlushStatus.DuplicateKeys));
+        FlushMetrics.AccountWritten("failed", outcomes.Count(o => o!.Status == FlushStatus.Failed));
         return [.. outcomes.Select(o => o!)];
     }
+
+    /// <summary>
+    /// A data or constraint error (SQLSTATE classes 22 and 23) comes from some account's rows, and
+    /// every statement covers every account: a stale activation's audit sequence, say, would
+    /// otherwise fail the hundreds of others in its transaction. Each pending account is then
+    /// written alone, so only the one whose rows break the rule fails (and reloads).
+    /// </summary>
+    private async Task WriteEachAloneAsync(IReadOnlyList<AccountWrite> writes, List<int> pending, FlushOutcome?[] outcomes)
+    {
+        foreach (int i in pending)
+        {
+            try
+            {
+                var alone = await TryFlushAsync([writes[i]]);
+                outcomes[i] = alone.Committed ? FlushOutcome.Committed : alone.Failures[0];
+            }
+            catch (PostgresException error) when (BrokeARule(error))
+            {
+                outcomes[i] = FlushOutcome.Failed(error);
+            }
+        }
+    }
+
+    private static bool BrokeARule(PostgresException error) =>
+        error.SqlState.StartsWith("22", StringComparison.Ordinal) || error.SqlState.StartsWith("23", StringComparison.Ordinal);
 
     /// <summary>
     /// One attempt, tried again when PostgreSQL chose it as a deadlock victim or failed it for
