@@ -68,6 +68,13 @@ public static class Limits
     public const int MaxQueuedFlushOperations = 64 * 1024;
 
     /// <summary>
+    /// How long an account's batch waits for room in its silo's full writer queue (the queue
+    /// filled after the account checked it) before the account gives up, fails the batch's
+    /// callers with 503 and reloads, in milliseconds.
+    /// </summary>
+    public const int QueueFullWaitMilliseconds = 1_000;
+
+    /// <summary>
     /// Shared flush transactions in flight at once per silo. Two let one batch gather while the
     /// other commits (PostgreSQL's commit is the wait, not its CPU); more would mostly add
     /// connections: each writer holds one while it writes.

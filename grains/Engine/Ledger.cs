@@ -375,7 +375,7 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
                 batch.Journal,
                 [.. batch.Holds.Values],
                 batch.SideRows);
-            outcome = await _store.Writer.WriteAsync(write);
+            outcome = await WriteWhenQueuedAsync(write);
         }
         catch (InvariantViolationException broken)
         {
@@ -413,6 +413,29 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
                 break;
             default:
                 throw new InvariantViolationException($"unknown flush status {outcome.Status}");
+        }
+    }
+
+    /// <summary>
+    /// Hands the batch to the silo's writer, waiting for room when its queue is full: the queue
+    /// can fill between <see cref="CanStage"/> and here, and the batch's callers are already
+    /// waiting, so dropping the ledger (and reloading it, more reads) would only add load to a
+    /// database that is not keeping up. Past <see cref="Limits.QueueFullWaitMilliseconds"/> the
+    /// ledger gives up and fails its callers (503).
+    /// </summary>
+    private async Task<FlushOutcome> WriteWhenQueuedAsync(AccountWrite write)
+    {
+        const int stepMilliseconds = 10;
+        for (int waited = 0; ; waited += stepMilliseconds)
+        {
+            try
+            {
+                return await _store.Writer.WriteAsync(write);
+            }
+            catch (WriteQueueFullException) when (waited < Limits.QueueFullWaitMilliseconds)
+            {
+                await Task.Delay(stepMilliseconds);
+            }
         }
     }
 

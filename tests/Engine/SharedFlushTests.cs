@@ -229,6 +229,34 @@ public sealed class SharedFlushTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public void QueueFullAfterTheCheck_TheAccountWaitsForRoom_InsteadOfFailingItsCallers()
+    {
+        var store = new LedgerStore(_db, OneWriter with { MaxQueuedWeight = 1 });
+        var (answered, dead, version) = SingleThreadContext.Run(async () =>
+        {
+            await Committed(store, Write(AccountKinds.Install, "busy", 0, ["b0"]));
+            var ledger = await Load(store, "waits");
+            var (blocked, rowLock) = await BlockTheWriter(store, "busy");
+            var queued = store.Writer.WriteAsync(Write(AccountKinds.Pool, "queued", 0, ["q"])); // the queue is now full
+
+            // Staged as if the check had passed just before the queue filled.
+            var call = StageReserve(ledger, "r1", 1);
+            await Task.Delay(200, Ct); // its flush has met the full queue by now
+            bool waiting = !call.IsCompleted && !ledger.IsDead;
+            await rowLock.ReleaseAsync();
+            await rowLock.DisposeAsync();
+            await Task.WhenAll(blocked, queued);
+            var error = await Record.ExceptionAsync(() => call);
+            return (waiting && error is null, ledger.IsDead, ledger.Version);
+        });
+
+        Assert.True(answered, "the call waited for room and was answered once its batch committed");
+        Assert.False(dead);
+        Assert.Equal(1, version);
+        Assert.Equal(1L, SingleThreadContext.Run(() => Scalar("SELECT count(*) FROM ledger_journal WHERE account_id = 'waits' AND op_key = 'r1'")));
+    }
+
+    [Fact]
     public async Task TwoWritesOfOneAccount_NeverShareATransaction_AndKeepTheirOrder()
     {
         var store = new LedgerStore(_db, OneWriter);
