@@ -24,10 +24,14 @@ public sealed record AccountMemory(TimeSpan IdleAfter, TimeSpan RememberFor, lon
     /// <summary>What an account keeps, under silo pressure, of its newest finished work.</summary>
     public const int FloorPerAccount = 64;
 
-    public static AccountMemory Default { get; } = new(
+    /// <summary>The defaults, with a count of their own (each silo, and each tool, counts apart).</summary>
+    public static AccountMemory CreateDefault() => new(
         TimeSpan.FromMinutes(DefaultIdleMinutes), TimeSpan.FromMinutes(DefaultRememberMinutes), DefaultMaxRememberedPerSilo, ShedOnMemoryPressure: true);
 
-    /// <summary>The silo-wide count these settings bound (one per silo, created with them).</summary>
+    /// <summary>
+    /// The silo-wide count these settings bound, created with them: one instance per silo (a
+    /// <c>with</c> copy would share it, so settings are made with the constructor, never copied).
+    /// </summary>
     internal RememberedEntries Remembered { get; } = new(MaxRememberedPerSilo);
 
     /// <summary>Throws with the setting's name when a value is out of its range.</summary>

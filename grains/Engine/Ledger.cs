@@ -47,8 +47,7 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
     private bool _journalLoadedWhole;
 
     // For ledgers loaded outside a silo (tools, tests): the defaults, counted apart from any silo's.
-    private static readonly AccountMemory StandaloneMemory = new(
-        AccountMemory.Default.IdleAfter, AccountMemory.Default.RememberFor, AccountMemory.Default.MaxRememberedPerSilo, AccountMemory.Default.ShedOnMemoryPressure);
+    private static readonly AccountMemory StandaloneMemory = AccountMemory.CreateDefault();
 
     private Ledger(LedgerStore store, LedgerKind<TAccount, TDetail, TSide> kind, AccountMemory memory, string accountId, TAccount account, long version)
     {

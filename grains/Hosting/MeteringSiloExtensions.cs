@@ -44,7 +44,8 @@ public static class MeteringSiloExtensions
         silo.Services.AddSingleton<Usage.UsageEventWriter>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<Installs.TierQuotasCache>();
-        silo.Services.TryAddSingleton(AccountMemory.Default);
+        // One instance per silo: its remembered-entries count is this silo's alone.
+        silo.Services.TryAddSingleton(_ => AccountMemory.CreateDefault());
         silo.Services.AddOptions<GrainCollectionOptions>().Configure<AccountMemory>(ApplyAccountMemory);
         silo.Services.AddKeyedSingleton<IGrainStorageSerializer, SystemTextJsonGrainStorageSerializer>(StorageNames.Config);
         silo.AddAdoNetGrainStorage(StorageNames.Config, options =>
