@@ -122,33 +122,27 @@ internal static class BenchRunner
         }
 
         run = run with { LoadAverage = $"{run.LoadAverage} at the start, {RunInfo.LoadAverageNow()} at the end" };
-        if (options.Scenario is Scenario.Http or Scenario.Memory)
+        // The whole report, or for a scenario with a section of its own only that section. Either
+        // way the sections of what ran replace their own in the file, and the rest (other
+        // scenarios' figures, history written by hand) stays.
+        string markdown = options.Scenario switch
         {
-            // Only this scenario's section: the rest of the file (other scenarios, other runs, history) stays as it was.
-            string section = options.Scenario == Scenario.Http ? HttpReport.Render(run, httpFigures) : MemoryReport.Render(run, memoryFigures);
-            Console.WriteLine();
-            Console.WriteLine(section);
-            if (options.OutPath is { } sectionPath)
-            {
-                string full = Path.GetFullPath(sectionPath);
-                string document = File.Exists(full) ? await File.ReadAllTextAsync(full, ct) : "# Benchmarks\n";
-                await File.WriteAllTextAsync(full, MarkdownSection.Replace(document, section), ct);
-                Console.WriteLine($"==> wrote the section \"{section.Split('\n', 2)[0][3..]}\" of {full}");
-            }
-
-            return 0;
-        }
-
-        string markdown = MarkdownReport.Render(run, ingestFigures, ledgerFigures, invoiceFigures, retentionFigures, httpFigures)
-            + "\n" + MemoryReport.Render(run, memoryFigures);
+            Scenario.Http => HttpReport.Render(run, httpFigures),
+            Scenario.Memory => MemoryReport.Render(run, memoryFigures),
+            _ => MarkdownReport.Render(run, ingestFigures, ledgerFigures, invoiceFigures, retentionFigures, httpFigures)
+                + "\n" + MemoryReport.Render(run, memoryFigures),
+        };
         Console.WriteLine();
         Console.WriteLine(markdown);
         if (options.OutPath is { } path)
         {
-            // The sections of what ran replace their own; the rest of the file (other scenarios'
-            // figures, history written by hand) stays.
             string full = Path.GetFullPath(path);
             string document = File.Exists(full) ? await File.ReadAllTextAsync(full, ct) : "";
+            if (document.Length == 0 && !markdown.StartsWith("# ", StringComparison.Ordinal))
+            {
+                document = "# Benchmarks\n";
+            }
+
             await File.WriteAllTextAsync(full, MarkdownSection.Merge(document, markdown), ct);
             Console.WriteLine($"==> wrote the sections of this run into {full}");
         }

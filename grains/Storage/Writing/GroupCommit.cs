@@ -51,20 +51,6 @@ internal sealed class GroupCommit<TItem, TResult>
         _write = write;
     }
 
-    public GroupCommitBounds Bounds => _bounds;
-
-    /// <summary>Weight waiting for a writer (not counting batches being written).</summary>
-    public int QueuedWeight
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _queuedWeight;
-            }
-        }
-    }
-
     /// <summary>True when an item of this weight would be queued now (a hint: another caller may take the room first).</summary>
     public bool HasRoomFor(int weight)
     {

@@ -37,8 +37,6 @@ internal sealed class LedgerWriter
             "ledger", bounds, write => Math.Max(1, write.Operations), write => write.Key, WriteAsync);
     }
 
-    public GroupCommitBounds Bounds => _commits.Bounds;
-
     /// <summary>True when a write of this many operations would be queued now (a hint for refusing early, with nothing staged).</summary>
     public bool HasRoomFor(int operations) => _commits.HasRoomFor(operations);
 
