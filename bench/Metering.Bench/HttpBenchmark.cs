@@ -59,7 +59,9 @@ internal sealed class HttpBenchmark(NpgsqlDataSource admin, string connectionStr
                 comparisons.AddRange(await KindAsync(session, kind, ct));
             }
 
-            var figures = new HttpFigures(comparisons, options.HttpAccounts, HalfSeconds, WarmupSeconds);
+            var memory = PeakMemory.Read(cluster.SiloPid, cluster.ApiPid);
+            Console.WriteLine($"==> http: peak resident memory over the run: {memory}");
+            var figures = new HttpFigures(comparisons, options.HttpAccounts, HalfSeconds, WarmupSeconds, memory);
             Console.WriteLine("==> http: targets (reported, never enforced)");
             foreach (var check in HttpTargets.Check(figures))
             {

@@ -80,6 +80,8 @@ internal static class HttpReport
             $"{Route(c.Kind)}, {c.Workload}, {c.Connections} connections: p50 {Percentiles.Of(c.Metering.LifecycleLatenciesMs, 50):N1} ms, " +
             $"p99 {c.Metering.LifecycleP99Ms ?? 0:N1} ms")) + ".");
         md.AppendLine();
+        md.AppendLine($"Peak resident memory over the whole run (`VmHWM`): {figures.PeakMemory}.");
+        md.AppendLine();
         md.AppendLine("| kind | target | figure | verdict |");
         md.AppendLine("|---|---|---|---|");
         foreach (var check in HttpTargets.Check(figures))

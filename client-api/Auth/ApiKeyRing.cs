@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -6,11 +7,20 @@ namespace Metering.ClientApi.Auth;
 /// <summary>
 /// The keys from configuration (<c>Metering:ApiKeys:{name}:Key</c> or <c>:Sha256</c>, <c>:Scopes</c>,
 /// <c>:IdPrefix</c>). A presented key is hashed and compared with every configured hash in constant
-/// time, so neither a match nor its position leaks through timing.
+/// time, so neither a match nor its position leaks through timing. A key that matched is
+/// remembered, so a relay's later requests skip the hash.
 /// </summary>
 internal sealed class ApiKeyRing
 {
     private readonly IReadOnlyList<ApiKey> _keys;
+
+    // Hashing the presented key cost about 2 % of client-api's CPU per request (docs/benchmarks.md).
+    // Bounded by the ring itself: only a presented key that matched is kept, and only the exact
+    // text of a configured key matches its SHA-256, so there is at most one entry per configured
+    // key; unknown keys sent by anyone are never kept. The ring is fixed at start, so an entry
+    // never goes stale. String hashing is randomized per process, so a lookup's timing tells
+    // nothing about a key one does not already hold.
+    private readonly ConcurrentDictionary<string, ApiKey> _verified = new(StringComparer.Ordinal);
 
     public ApiKeyRing(IReadOnlyList<ApiKey> keys) => _keys = keys;
 
@@ -56,6 +66,25 @@ internal sealed class ApiKeyRing
 
     /// <summary>The key whose hash matches <paramref name="presented"/>, or null.</summary>
     public ApiKey? Find(string presented)
+    {
+        if (_verified.TryGetValue(presented, out var known))
+        {
+            return known;
+        }
+
+        var found = Match(presented);
+        if (found is not null)
+        {
+            _verified.TryAdd(presented, found);
+        }
+
+        return found;
+    }
+
+    /// <summary>Presented keys remembered as verified: at most <see cref="Count"/>.</summary>
+    internal int VerifiedCount => _verified.Count;
+
+    private ApiKey? Match(string presented)
     {
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
         ApiKey? found = null;

@@ -11,9 +11,9 @@ namespace Metering.ClientApi.Endpoints;
 internal static class LifecycleRoutes
 {
     /// <summary>A release: no body or an empty object, one grain call.</summary>
-    public static async Task<IResult> ReleaseAsync(
+    public static async Task<IResult> ReleaseAsync<TReceipt>(
         HttpContext http, ApiKeyRing keys, string keyField, string accountId, string requestId,
-        Func<Task<(Outcome Outcome, object? Receipt, ValidationErrors? Errors)>> release)
+        Func<Task<(Outcome Outcome, TReceipt? Receipt, ValidationErrors? Errors)>> release)
     {
         var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, keyField, accountId, requestId, emptyIsObject: true);
         if (problem is not null)
@@ -31,9 +31,9 @@ internal static class LifecycleRoutes
     }
 
     /// <summary>A reservation read, one grain call.</summary>
-    public static async Task<IResult> GetReservationAsync(
+    public static async Task<IResult> GetReservationAsync<TReservation>(
         HttpContext http, ApiKeyRing keys, string keyField, string accountId, string requestId,
-        Func<Task<(Outcome Outcome, object? Reservation, ValidationErrors? Errors)>> read)
+        Func<Task<(Outcome Outcome, TReservation? Reservation, ValidationErrors? Errors)>> read)
     {
         if (Access.Check(http, keys, Scope.Relay, keyField, accountId) is { } denied)
         {
@@ -48,7 +48,7 @@ internal static class LifecycleRoutes
         return Answer(await read(), keyField, accountId, requestId);
     }
 
-    private static IResult Answer((Outcome Outcome, object? Value, ValidationErrors? Errors) result, string keyField, string accountId, string requestId) =>
+    private static IResult Answer<T>((Outcome Outcome, T? Value, ValidationErrors? Errors) result, string keyField, string accountId, string requestId) =>
         result.Outcome == Outcome.NotFound
             ? ApiProblems.NotFound($"no reservation '{requestId}' on {keyField[..^2]} '{accountId}'")
             : Answers.From(result.Outcome, result.Value, result.Errors);

@@ -17,8 +17,8 @@ internal static class UsageEndpoints
 {
     public static void MapUsageEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/usage-events", Ingest).WithTags("Usage events").WithSummary("Record one priced usage event, once").Answers<object>(StatusCodes.Status201Created);
-        app.MapPost("/v1/usage-events/batch", IngestBatch).WithTags("Usage events").WithSummary("Record 1 to 1000 events; one result each, in order").Answers<object>();
+        app.MapPost("/v1/usage-events", Ingest).WithTags("Usage events").WithSummary("Record one priced usage event, once").Answers<UsageEventAnswer>(StatusCodes.Status201Created);
+        app.MapPost("/v1/usage-events/batch", IngestBatch).WithTags("Usage events").WithSummary("Record 1 to 1000 events; one result each, in order").Answers<UsageBatchAnswer>();
         app.MapGet("/v1/tenants/{tenantId}/invoice-lines", InvoiceLines).WithTags("Invoices").WithSummary("One line per deployment for a period (both dates inclusive, UTC)").Answers<InvoiceLine[]>();
     }
 
@@ -59,8 +59,8 @@ internal static class UsageEndpoints
         var single = result.Events[0];
         return single.Result switch
         {
-            EventResult.Recorded => Results.Json(new { result = "recorded" }, ApiJson.Options, statusCode: StatusCodes.Status201Created),
-            EventResult.Duplicate => Results.Json(new { result = "duplicate" }, ApiJson.Options),
+            EventResult.Recorded => Results.Json(UsageEventAnswer.Recorded, ApiJson.Options, statusCode: StatusCodes.Status201Created),
+            EventResult.Duplicate => Results.Json(UsageEventAnswer.Duplicate, ApiJson.Options),
             EventResult.Invalid => ApiProblems.Invalid(single.Errors ?? new ValidationErrors()),
         };
     }
@@ -139,7 +139,7 @@ internal static class UsageEndpoints
             }
         }
 
-        return Results.Json(new { results }, ApiJson.Options);
+        return Results.Json(new UsageBatchAnswer(results), ApiJson.Options);
     }
 
     private static async Task<IResult> InvoiceLines(HttpContext http, string tenantId, ApiKeyRing keys, IGrainFactory grains)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Metering.ClientApi.Json;
 
@@ -21,7 +22,10 @@ internal static class ApiJson
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         options.Converters.Add(new UtcTimeConverter());
-        options.MakeReadOnly(populateMissingResolver: true);
+        // Generated metadata first; reflection only for a type the context lacks (none a route declares).
+        options.TypeInfoResolverChain.Add(ApiJsonContext.Default);
+        options.TypeInfoResolverChain.Add(new DefaultJsonTypeInfoResolver());
+        options.MakeReadOnly();
         return options;
     }
 

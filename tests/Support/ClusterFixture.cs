@@ -41,6 +41,9 @@ public sealed class ClusterFixture(PostgresFixture postgres) : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>The in-process client-api's services (its routes, its options).</summary>
+    public IServiceProvider ApiServices => _api!.Services;
+
     private WebApplication? _api;
 
     public async ValueTask InitializeAsync()

@@ -36,6 +36,29 @@ public sealed class ApiKeyRingTests
     }
 
     [Fact]
+    public void MatchedKeys_AreRemembered_OncePerConfiguredKey_AndUnknownKeysNever()
+    {
+        var ring = Ring(new()
+        {
+            ["Metering:ApiKeys:one:Key"] = "k-one",
+            ["Metering:ApiKeys:two:Sha256"] = Sha256Hex("k-two"),
+        });
+
+        for (int i = 0; i < 100; i++)
+        {
+            Assert.Null(ring.Find($"k-unknown-{i}"));
+        }
+
+        Assert.Equal(0, ring.VerifiedCount);
+        var first = ring.Find("k-one");
+        Assert.Same(first, ring.Find("k-one"));
+        Assert.Equal("two", ring.Find("k-two")?.Name);
+        Assert.Equal("two", ring.Find("k-two")?.Name);
+        Assert.Null(ring.Find("k-one "));
+        Assert.Equal(2, ring.VerifiedCount);
+    }
+
+    [Fact]
     public void Scopes_DefaultToRelay_AndAdminIncludesRelay()
     {
         var ring = Ring(new()
