@@ -9,19 +9,17 @@ namespace Metering.ClientApi.Auth;
 /// </summary>
 internal static class Access
 {
-    private const string KeyItem = "metering.api-key";
-
     /// <summary>
     /// Checks the key and scope only (401, 403), for routes whose identifiers are in the body and
     /// checked one by one afterwards (usage events); null when allowed.
     /// </summary>
     public static ProblemBody? CheckScope(HttpContext http, ApiKeyRing ring, Scope scope) =>
-        Authenticate(http, ring, scope, out _);
+        Authenticate(http, scope, out _);
 
     /// <summary>Checks the key and scope; null when allowed, else the problem to answer.</summary>
     public static ProblemBody? Check(HttpContext http, ApiKeyRing ring, Scope scope, string? identifierName = null, string? identifier = null)
     {
-        if (Authenticate(http, ring, scope, out var key) is { } refused)
+        if (Authenticate(http, scope, out var key) is { } refused)
         {
             return refused;
         }
@@ -40,25 +38,19 @@ internal static class Access
         return key!.Reaches(identifier!) ? null : ApiProblems.Forbidden($"this key does not reach {identifierName} '{identifier}'");
     }
 
-    private static ProblemBody? Authenticate(HttpContext http, ApiKeyRing ring, Scope scope, out ApiKey? key)
+    // The route's policy (RequireAuthorization) has already answered 401 and 403 for the scope;
+    // checking again here keeps a route that forgot its policy closed instead of open.
+    private static ProblemBody? Authenticate(HttpContext http, Scope scope, out ApiKey? key)
     {
-        key = null;
-        string? header = http.Request.Headers.Authorization;
-        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return ApiProblems.Unauthorized();
-        }
-
-        key = ring.Find(header["Bearer ".Length..].Trim());
+        key = ApiKeyIdentity.Of(http.User);
         if (key is null)
         {
             return ApiProblems.Unauthorized();
         }
 
-        http.Items[KeyItem] = key;
-        return key.Allows(scope) ? null : ApiProblems.Forbidden($"this key lacks the {scope.ToString().ToLowerInvariant()} scope");
+        return key.Allows(scope) ? null : ApiProblems.Forbidden($"this key lacks the {Scopes.Name(scope)} scope");
     }
 
     /// <summary>The authenticated key's name, for audit records ("who made this change").</summary>
-    public static string KeyName(HttpContext http) => http.Items[KeyItem] is ApiKey key ? key.Name : "unknown";
+    public static string KeyName(HttpContext http) => ApiKeyIdentity.Of(http.User)?.Name ?? "unknown";
 }

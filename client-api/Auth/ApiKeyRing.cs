@@ -58,7 +58,9 @@ internal sealed class ApiKeyRing
                 throw new InvalidOperationException($"Metering:ApiKeys:{name} needs Key or Sha256");
             }
 
-            keys.Add(new ApiKey(name, hash, ParseScopes(name, section["Scopes"] ?? "relay"), section["IdPrefix"] is { Length: > 0 } p ? p : null));
+            keys.Add(new ApiKey(
+                name, hash, ParseScopes(name, section["Scopes"] ?? Scopes.Relay), section["IdPrefix"] is { Length: > 0 } p ? p : null,
+                KeyRate.FromConfiguration(name, section)));
         }
 
         return new ApiKeyRing(keys);
@@ -107,8 +109,8 @@ internal sealed class ApiKeyRing
         {
             scopes |= part switch
             {
-                "relay" => Scope.Relay,
-                "admin" => Scope.Admin,
+                Scopes.Relay => Scope.Relay,
+                Scopes.Admin => Scope.Admin,
                 _ => throw new InvalidOperationException($"Metering:ApiKeys:{name}:Scopes: unknown scope '{part}' (relay, admin)"),
             };
         }

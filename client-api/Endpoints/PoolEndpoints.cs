@@ -13,7 +13,7 @@ internal static class PoolEndpoints
 
     public static void MapPoolEndpoints(this IEndpointRouteBuilder app)
     {
-        var pools = app.MapGroup("/v1/pools/{poolId}").WithTags("Pools");
+        var pools = app.MapGroup("/v1/pools/{poolId}").WithTags("Pools").RequireAuthorization(Scopes.Relay);
         pools.MapPost("/reservations", Reserve).WithSummary("Hold micro-USD for one premium call").Answers<PoolReservation>(StatusCodes.Status201Created, refusable: true);
         pools.MapPost("/reservations/{requestId}/commit", Commit).WithSummary("Finalize a call with its actual cost; writes its audit record").Answers<PoolCommitReceipt>();
         pools.MapPost("/reservations/{requestId}/release", Release).WithSummary("Release a hold").Answers<PoolReleaseReceipt>();
@@ -22,7 +22,7 @@ internal static class PoolEndpoints
         pools.MapGet("/usage", ListUsage).WithSummary("Audit records, oldest first, paged").Answers<PageJson<PoolUsageJson>>();
         pools.MapGet("/", GetPool).WithSummary("The pool's balance").Answers<PoolView>();
 
-        var admin = app.MapGroup("/v1/admin/pools/{poolId}").WithTags("Admin");
+        var admin = app.MapGroup("/v1/admin/pools/{poolId}").WithTags("Admin").RequireAuthorization(Scopes.Admin);
         admin.MapPut("/", SetLimit).WithSummary("Set a pool's limit").Answers<PoolView>();
         admin.MapPost("/grants", Grant).WithSummary("Raise a pool's limit, once per grantId").Answers<PoolGrantReceipt>(StatusCodes.Status201Created);
     }

@@ -13,9 +13,9 @@ internal static class PortEndpoints
 
     public static void MapPortEndpoints(this IEndpointRouteBuilder app)
     {
-        var ports = app.MapGroup("/v1/ports/{portId}").WithTags("Ports");
+        var ports = app.MapGroup("/v1/ports/{portId}").WithTags("Ports").RequireAuthorization(Scopes.Relay);
         ports.MapGet("/budget", GetBudget).WithSummary("The port's budget").Answers<PortBudget>();
-        ports.MapPut("/budget", PutBudget).WithSummary("Change the budget (admin; partial, merged)").Answers<PortBudget>();
+        ports.MapPut("/budget", PutBudget).RequireAuthorization(Scopes.Admin).WithSummary("Change the budget (admin; partial, merged)").Answers<PortBudget>();
         ports.MapPost("/reservations", Reserve).WithSummary("Hold an estimate of tokens for one call").Answers<PortReservation>(StatusCodes.Status201Created, refusable: true);
         ports.MapPost("/reservations/{requestId}/commit", Commit).WithSummary("Finalize a call with its input and output tokens").Answers<PortCallReceipt>();
         ports.MapPost("/reservations/{requestId}/release", Release).WithSummary("Release a hold").Answers<PortReleaseReceipt>();

@@ -17,9 +17,9 @@ internal static class UsageEndpoints
 {
     public static void MapUsageEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/usage-events", Ingest).WithTags("Usage events").WithSummary("Record one priced usage event, once").Answers<UsageEventAnswer>(StatusCodes.Status201Created);
-        app.MapPost("/v1/usage-events/batch", IngestBatch).WithTags("Usage events").WithSummary("Record 1 to 1000 events; one result each, in order").Answers<UsageBatchAnswer>();
-        app.MapGet("/v1/tenants/{tenantId}/invoice-lines", InvoiceLines).WithTags("Invoices").WithSummary("One line per deployment for a period (both dates inclusive, UTC)").Answers<InvoiceLine[]>();
+        app.MapPost("/v1/usage-events", Ingest).RequireAuthorization(Scopes.Relay).WithTags("Usage events").WithSummary("Record one priced usage event, once").Answers<UsageEventAnswer>(StatusCodes.Status201Created);
+        app.MapPost("/v1/usage-events/batch", IngestBatch).RequireAuthorization(Scopes.Relay).WithTags("Usage events").WithSummary("Record 1 to 1000 events; one result each, in order").Answers<UsageBatchAnswer>();
+        app.MapGet("/v1/tenants/{tenantId}/invoice-lines", InvoiceLines).RequireAuthorization(Scopes.Relay).WithTags("Invoices").WithSummary("One line per deployment for a period (both dates inclusive, UTC)").Answers<InvoiceLine[]>();
     }
 
     // The ingest worker is a stateless worker: key 0 reaches the one on the silo serving the call.

@@ -21,8 +21,7 @@ public static class MeteringApi
         // A hard ceiling above the largest body any route accepts (the 1 MiB batch); each route
         // enforces its own, smaller bound with a 413 problem.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 2 * Limits.MaxBatchBodyBytes);
-        var keys = ApiKeyRing.FromConfiguration(builder.Configuration);
-        builder.Services.AddSingleton(keys);
+        builder.Services.AddApiKeyAuth(ApiKeyRing.FromConfiguration(builder.Configuration));
         // The OpenAPI document describes types with these options: make enums the camelCase
         // strings the API writes (answers themselves use ApiJson.Options).
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -53,6 +52,7 @@ public static class MeteringApi
         app.UseMiddleware<ProblemMiddleware>();
         // Routing after the problem middleware, so routing faults are answered as problems too.
         app.UseRouting();
+        app.UseApiKeyAuth();
         app.MapHealthEndpoints();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -24,6 +24,13 @@ internal static class ApiProblems
     public static ProblemBody Forbidden(string detail) =>
         new(StatusCodes.Status403Forbidden, "forbidden", "Forbidden", detail);
 
+    /// <summary>429: the key passed its configured rate (never for a lack of credit: that is 402).</summary>
+    public static ProblemBody RateLimited(TimeSpan? retryAfter) =>
+        new(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests",
+            retryAfter is { } after
+                ? $"this key passed its configured request rate; retry after {Math.Max(1, (long)Math.Ceiling(after.TotalSeconds))} s"
+                : "this key passed its configured request rate; retry later");
+
     public static ProblemBody NotFound(string detail) =>
         OutcomeProblems.For(Outcome.NotFound, detail);
 

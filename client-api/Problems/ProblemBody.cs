@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Metering.ClientApi.Json;
 
 namespace Metering.ClientApi.Problems;
@@ -45,6 +46,10 @@ internal sealed class ProblemBody(int status, string code, string title, string?
     public Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.StatusCode = status;
-        return httpContext.Response.WriteAsJsonAsync(ToDictionary(), ApiJson.Options, "application/problem+json");
+        var body = ToDictionary();
+        // What an operator searches the logs and traces for: the W3C trace id when the request is
+        // traced, else ASP.NET Core's request id (also in every log line's scope).
+        body["traceId"] = Activity.Current is { } activity ? activity.TraceId.ToHexString() : httpContext.TraceIdentifier;
+        return httpContext.Response.WriteAsJsonAsync(body, ApiJson.Options, "application/problem+json");
     }
 }

@@ -23,6 +23,9 @@ public sealed class ClusterFixture(PostgresFixture postgres) : IAsyncLifetime
     public const string RelayKey = "relay-key";
     public const string PrefixKey = "acme-key";
 
+    /// <summary>A relay key with a rate of 1 request per hour and a burst of 3 (one test uses it: <c>RateLimitHttpTests</c>).</summary>
+    public const string LimitedKey = "limited-key";
+
     private const string ConnectionStringProperty = "MeteringTestConnectionString";
 
     /// <summary>Where the clock stands at the start of every test (see <see cref="ResetAsync"/>).</summary>
@@ -66,6 +69,11 @@ public sealed class ClusterFixture(PostgresFixture postgres) : IAsyncLifetime
             ["Metering:ApiKeys:acme:Key"] = PrefixKey,
             ["Metering:ApiKeys:acme:Scopes"] = "relay",
             ["Metering:ApiKeys:acme:IdPrefix"] = "acme-",
+            ["Metering:ApiKeys:limited:Key"] = LimitedKey,
+            ["Metering:ApiKeys:limited:Scopes"] = "relay",
+            ["Metering:ApiKeys:limited:RateLimit:Requests"] = "1",
+            ["Metering:ApiKeys:limited:RateLimit:PeriodSeconds"] = "3600",
+            ["Metering:ApiKeys:limited:RateLimit:Burst"] = "3",
         });
         web.AddMeteringApi();
         web.Services.AddSingleton(Cluster.Client);

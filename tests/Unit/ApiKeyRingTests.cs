@@ -59,6 +59,55 @@ public sealed class ApiKeyRingTests
     }
 
     [Fact]
+    public void RateLimits_AreOffByDefault_AndReadPerKey()
+    {
+        var ring = Ring(new()
+        {
+            ["Metering:ApiKeys:free:Key"] = "k-free",
+            ["Metering:ApiKeys:slow:Key"] = "k-slow",
+            ["Metering:ApiKeys:slow:RateLimit:Requests"] = "50",
+            ["Metering:ApiKeys:burst:Key"] = "k-burst",
+            ["Metering:ApiKeys:burst:RateLimit:Requests"] = "10",
+            ["Metering:ApiKeys:burst:RateLimit:PeriodSeconds"] = "60",
+            ["Metering:ApiKeys:burst:RateLimit:Burst"] = "100",
+        });
+
+        Assert.Null(ring.Find("k-free")!.Rate);
+        Assert.Equal(new KeyRate(50, 1, 50), ring.Find("k-slow")!.Rate);
+        Assert.Equal(new KeyRate(10, 60, 100), ring.Find("k-burst")!.Rate);
+    }
+
+    [Theory]
+    [InlineData("Requests", "0")]
+    [InlineData("Requests", "1.5")]
+    [InlineData("Requests", "many")]
+    [InlineData("PeriodSeconds", "-1")]
+    [InlineData("Burst", "1000001")]
+    public void BadRateLimit_FailsAtStart_NamingTheSetting(string member, string value)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Metering:ApiKeys:x:Key"] = "k",
+            ["Metering:ApiKeys:x:RateLimit:Requests"] = "5",
+            [$"Metering:ApiKeys:x:RateLimit:{member}"] = value,
+        };
+
+        var error = Assert.Throws<InvalidOperationException>(() => Ring(settings));
+        Assert.Contains($"Metering:ApiKeys:x:RateLimit:{member}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RateLimitWithoutRequests_FailsAtStart()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Ring(new()
+        {
+            ["Metering:ApiKeys:x:Key"] = "k",
+            ["Metering:ApiKeys:x:RateLimit:Burst"] = "5",
+        }));
+        Assert.Contains("RateLimit needs Requests", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Scopes_DefaultToRelay_AndAdminIncludesRelay()
     {
         var ring = Ring(new()
