@@ -1,17 +1,31 @@
-using Metering.Grains.Storage;
 using Metering.Silo.Hosting;
 
-// The silo: hosts the account grains, migrates the schema at start, joins the cluster through the
-// PostgreSQL clustering table, and serves /healthz, /readyz and /metrics for operators.
-var builder = WebApplication.CreateBuilder(args);
+// The silo: hosts the account grains, migrates the schema at start (or, where its role has no DDL
+// rights, only checks that it is current), joins the cluster through the PostgreSQL clustering
+// table, and serves /healthz, /readyz and /metrics for operators. With --migrate-only it applies
+// the migrations and exits: the Kubernetes migration Job.
+var builder = WebApplication.CreateBuilder(MigrationSettings.WithoutMigrateOnly(args));
 builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:8081");
-var settings = SiloSettings.From(builder.Configuration);
+var migrations = MigrationSettings.From(builder.Configuration, args);
+// Settings are checked before anything touches the database; migrating needs only the connection string.
+SiloSettings? settings = migrations.MigrateOnly ? null : SiloSettings.From(builder.Configuration);
+string connectionString = settings?.ConnectionString ?? SiloSettings.ReadConnectionString(builder.Configuration);
 
-using (var loggerFactory = LoggerFactory.Create(logging => logging.AddConsole()))
+// The clustering tables must exist before the silo joins, so this runs before the host starts.
+// The host's logging is not built yet: this one reads the same Logging section (JSON in a pod).
+using (var loggerFactory = LoggerFactory.Create(logging => logging
+    .AddConfiguration(builder.Configuration.GetSection("Logging"))
+    .AddConsole()))
 {
-    // The clustering tables must exist before the silo joins, so migrate before the host starts.
-    await SchemaMigrator.MigrateAsync(
-        settings.ConnectionString, loggerFactory.CreateLogger("Metering.Schema"), waitForDatabase: TimeSpan.FromSeconds(60));
+    if (!await SchemaStartup.PrepareAsync(connectionString, migrations, loggerFactory.CreateLogger("Metering.Schema")))
+    {
+        return 1;
+    }
+}
+
+if (settings is null)
+{
+    return 0; // --migrate-only: done
 }
 
 builder.Host.UseOrleans(silo => silo.ConfigureMeteringSilo(settings));
@@ -23,3 +37,4 @@ var app = builder.Build();
 app.MapSiloHealth();
 app.MapPrometheusScrapingEndpoint("/metrics");
 await app.RunAsync();
+return 0;

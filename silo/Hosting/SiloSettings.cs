@@ -25,9 +25,7 @@ public sealed record SiloSettings(
 {
     public static SiloSettings From(IConfiguration config)
     {
-        string connectionString = config.GetConnectionString("Metering") is { Length: > 0 } cs
-            ? cs
-            : throw new InvalidOperationException("ConnectionStrings__Metering is required (an Npgsql connection string).");
+        string connectionString = ReadConnectionString(config);
         string? podIp = config["POD_IP"] ?? config["Orleans:AdvertisedIP"];
         var advertised = podIp is null ? IPAddress.Loopback : IPAddress.Parse(podIp);
         return new SiloSettings(
@@ -52,6 +50,15 @@ public sealed record SiloSettings(
             ReadRetention(config.GetSection(RetentionSettings.Section)),
             ReadAccounts(config.GetSection(AccountMemory.Section)));
     }
+
+    /// <summary>
+    /// <c>ConnectionStrings:Metering</c>, required. Read on its own by the migrate-only mode, which
+    /// needs nothing else.
+    /// </summary>
+    public static string ReadConnectionString(IConfiguration config) =>
+        config.GetConnectionString("Metering") is { Length: > 0 } cs
+            ? cs
+            : throw new InvalidOperationException("ConnectionStrings__Metering is required (an Npgsql connection string).");
 
     private static AccountMemory ReadAccounts(IConfiguration section) => new AccountMemory(
         TimeSpan.FromMinutes(section.GetValue("IdleMinutes", (double)AccountMemory.DefaultIdleMinutes)),
