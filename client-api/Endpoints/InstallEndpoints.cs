@@ -1,5 +1,6 @@
 using Metering.ClientApi.Auth;
 using Metering.ClientApi.Json;
+using Metering.ClientApi.OpenApi;
 using Metering.GrainInterfaces.Common;
 using Metering.GrainInterfaces.Installs;
 
@@ -11,16 +12,16 @@ internal static class InstallEndpoints
     public static void MapInstallEndpoints(this IEndpointRouteBuilder app)
     {
         var installs = app.MapGroup("/v1/installs/{installId}").WithTags("Installs").RequireAuthorization(Scopes.Relay);
-        installs.MapPost("/reservations", Reserve).WithSummary("Hold credits for one call and pick its backend").Answers<InstallReservation>(StatusCodes.Status201Created, refusable: true);
-        installs.MapPost("/reservations/{requestId}/commit", Commit).WithSummary("Finalize a reservation with the credits used").Answers<InstallCommitReceipt>();
-        installs.MapPost("/reservations/{requestId}/release", Release).WithSummary("Release a reservation").Answers<InstallReleaseReceipt>();
+        installs.MapPost("/reservations", Reserve).Body<InstallReserveBody>().WithSummary("Hold credits for one call and pick its backend").Answers<InstallReservation>(StatusCodes.Status201Created, refusable: true);
+        installs.MapPost("/reservations/{requestId}/commit", Commit).Body<InstallCommitBody>(required: false).WithSummary("Finalize a reservation with the credits used").Answers<InstallCommitReceipt>();
+        installs.MapPost("/reservations/{requestId}/release", Release).Body<ReleaseBody>(required: false).WithSummary("Release a reservation").Answers<InstallReleaseReceipt>();
         installs.MapGet("/reservations/{requestId}", GetReservation).WithSummary("One reservation's state").Answers<InstallReservationView>();
         installs.MapGet("/", GetInstall).WithSummary("The install's counters and balance").Answers<InstallAccountView>();
 
         var admin = app.MapGroup("/v1/admin").WithTags("Admin").RequireAuthorization(Scopes.Admin);
         admin.MapGet("/tiers", GetTiers).WithSummary("All tier quotas").Answers<TierQuotas>();
-        admin.MapPut("/tiers/{tier}", PutTier).WithSummary("Set one tier's quota").Answers<TierQuota>();
-        admin.MapGet("/installs", ListInstalls).WithSummary("Every install row, paged by installId").Answers<PageJson<InstallAccountView>>();
+        admin.MapPut("/tiers/{tier}", PutTier).Body<TierQuotaBody>().WithSummary("Set one tier's quota").Answers<TierQuota>();
+        admin.MapGet("/installs", ListInstalls).Paged().WithSummary("Every install row, paged by installId").Answers<PageJson<InstallAccountView>>();
     }
 
     private static IInstallGrain Install(IGrainFactory grains, string installId) => GrainReferences<IInstallGrain>.Get(grains, installId);

@@ -1,9 +1,8 @@
 namespace Metering.ClientApi.Endpoints;
 
 /// <summary>
-/// What the OpenAPI document says of a route's answers. Request bodies are read by hand (strict
-/// validation) and deliberately not declared: declaring them would make routing refuse requests
-/// by Content-Type (415) before our validation could answer; docs/api.md describes them.
+/// What the OpenAPI document says of a route's answers: its success body and the problems it may
+/// answer. (Request bodies and query parameters: <see cref="OpenApi.RouteDocs"/>.)
 /// </summary>
 internal static class OpenApiDocs
 {
@@ -21,7 +20,7 @@ internal static class OpenApiDocs
 
         foreach (int problem in refusable ? [.. ProblemStatuses, 402] : ProblemStatuses)
         {
-            route.ProducesProblem(problem);
+            route.Produces<OpenApi.ProblemSchema>(problem, "application/problem+json");
         }
 
         return route;

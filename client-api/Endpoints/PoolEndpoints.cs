@@ -1,5 +1,6 @@
 using System.Globalization;
 using Metering.ClientApi.Auth;
+using Metering.ClientApi.OpenApi;
 using Metering.ClientApi.Problems;
 using Metering.GrainInterfaces.Common;
 using Metering.GrainInterfaces.Pools;
@@ -14,17 +15,18 @@ internal static class PoolEndpoints
     public static void MapPoolEndpoints(this IEndpointRouteBuilder app)
     {
         var pools = app.MapGroup("/v1/pools/{poolId}").WithTags("Pools").RequireAuthorization(Scopes.Relay);
-        pools.MapPost("/reservations", Reserve).WithSummary("Hold micro-USD for one premium call").Answers<PoolReservation>(StatusCodes.Status201Created, refusable: true);
-        pools.MapPost("/reservations/{requestId}/commit", Commit).WithSummary("Finalize a call with its actual cost; writes its audit record").Answers<PoolCommitReceipt>();
-        pools.MapPost("/reservations/{requestId}/release", Release).WithSummary("Release a hold").Answers<PoolReleaseReceipt>();
+        pools.MapPost("/reservations", Reserve).Body<PoolReserveBody>().WithSummary("Hold micro-USD for one premium call").Answers<PoolReservation>(StatusCodes.Status201Created, refusable: true);
+        pools.MapPost("/reservations/{requestId}/commit", Commit).Body<PoolCommitBody>().WithSummary("Finalize a call with its actual cost; writes its audit record").Answers<PoolCommitReceipt>();
+        pools.MapPost("/reservations/{requestId}/release", Release).Body<ReleaseBody>(required: false).WithSummary("Release a hold").Answers<PoolReleaseReceipt>();
         pools.MapGet("/reservations/{requestId}", GetReservation).WithSummary("One reservation's state").Answers<PoolReservationView>();
-        pools.MapPost("/usage", FreeUsage).WithSummary("Record a free call: audited, not debited").Answers<PoolUsageJson>(StatusCodes.Status201Created);
-        pools.MapGet("/usage", ListUsage).WithSummary("Audit records, oldest first, paged").Answers<PageJson<PoolUsageJson>>();
+        pools.MapPost("/usage", FreeUsage).Body<PoolFreeUsageBody>().WithSummary("Record a free call: audited, not debited").Answers<PoolUsageJson>(StatusCodes.Status201Created);
+        pools.MapGet("/usage", ListUsage).Paged()
+            .Query<DateTimeOffset>("from", "records at or after this time").Query<DateTimeOffset>("to", "records before this time").WithSummary("Audit records, oldest first, paged").Answers<PageJson<PoolUsageJson>>();
         pools.MapGet("/", GetPool).WithSummary("The pool's balance").Answers<PoolView>();
 
         var admin = app.MapGroup("/v1/admin/pools/{poolId}").WithTags("Admin").RequireAuthorization(Scopes.Admin);
-        admin.MapPut("/", SetLimit).WithSummary("Set a pool's limit").Answers<PoolView>();
-        admin.MapPost("/grants", Grant).WithSummary("Raise a pool's limit, once per grantId").Answers<PoolGrantReceipt>(StatusCodes.Status201Created);
+        admin.MapPut("/", SetLimit).Body<PoolLimitBody>().WithSummary("Set a pool's limit").Answers<PoolView>();
+        admin.MapPost("/grants", Grant).Body<PoolGrantBody>().WithSummary("Raise a pool's limit, once per grantId").Answers<PoolGrantReceipt>(StatusCodes.Status201Created);
     }
 
     private static IPoolGrain Pool(IGrainFactory grains, string poolId) => GrainReferences<IPoolGrain>.Get(grains, poolId);

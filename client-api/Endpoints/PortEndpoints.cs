@@ -1,5 +1,6 @@
 using Metering.ClientApi.Auth;
 using Metering.ClientApi.Json;
+using Metering.ClientApi.OpenApi;
 using Metering.ClientApi.Problems;
 using Metering.GrainInterfaces.Common;
 using Metering.GrainInterfaces.Ports;
@@ -15,13 +16,13 @@ internal static class PortEndpoints
     {
         var ports = app.MapGroup("/v1/ports/{portId}").WithTags("Ports").RequireAuthorization(Scopes.Relay);
         ports.MapGet("/budget", GetBudget).WithSummary("The port's budget").Answers<PortBudget>();
-        ports.MapPut("/budget", PutBudget).RequireAuthorization(Scopes.Admin).WithSummary("Change the budget (admin; partial, merged)").Answers<PortBudget>();
-        ports.MapPost("/reservations", Reserve).WithSummary("Hold an estimate of tokens for one call").Answers<PortReservation>(StatusCodes.Status201Created, refusable: true);
-        ports.MapPost("/reservations/{requestId}/commit", Commit).WithSummary("Finalize a call with its input and output tokens").Answers<PortCallReceipt>();
-        ports.MapPost("/reservations/{requestId}/release", Release).WithSummary("Release a hold").Answers<PortReleaseReceipt>();
+        ports.MapPut("/budget", PutBudget).Body<PortBudgetBody>().RequireAuthorization(Scopes.Admin).WithSummary("Change the budget (admin; partial, merged)").Answers<PortBudget>();
+        ports.MapPost("/reservations", Reserve).Body<PortReserveBody>().WithSummary("Hold an estimate of tokens for one call").Answers<PortReservation>(StatusCodes.Status201Created, refusable: true);
+        ports.MapPost("/reservations/{requestId}/commit", Commit).Body<PortCommitBody>().WithSummary("Finalize a call with its input and output tokens").Answers<PortCallReceipt>();
+        ports.MapPost("/reservations/{requestId}/release", Release).Body<ReleaseBody>(required: false).WithSummary("Release a hold").Answers<PortReleaseReceipt>();
         ports.MapGet("/reservations/{requestId}", GetReservation).WithSummary("One reservation's state").Answers<PortReservationView>();
-        ports.MapPost("/usage", RecordUsage).WithSummary("Record usage without a reservation").Answers<PortCallReceipt>(StatusCodes.Status201Created);
-        ports.MapGet("/usage", GetUsage).WithSummary("Tokens used and held in the current period, optionally for one feature").Answers<PortUsageView>();
+        ports.MapPost("/usage", RecordUsage).Body<PortUsageBody>().WithSummary("Record usage without a reservation").Answers<PortCallReceipt>(StatusCodes.Status201Created);
+        ports.MapGet("/usage", GetUsage).Query<string>("feature", "only this feature's usage").WithSummary("Tokens used and held in the current period, optionally for one feature").Answers<PortUsageView>();
         ports.MapGet("/breakdown", GetBreakdown).WithSummary("Tokens and calls per feature in the current period").Answers<PortFeatureUsage[]>();
         ports.MapGet("/", GetPort).WithSummary("The budget with the current period's usage").Answers<PortView>();
     }

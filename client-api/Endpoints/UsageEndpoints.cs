@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Metering.ClientApi.Auth;
 using Metering.ClientApi.Json;
+using Metering.ClientApi.OpenApi;
 using Metering.ClientApi.Problems;
 using Metering.GrainInterfaces.Common;
 using Metering.GrainInterfaces.Usage;
@@ -17,9 +18,11 @@ internal static class UsageEndpoints
 {
     public static void MapUsageEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/usage-events", Ingest).RequireAuthorization(Scopes.Relay).WithTags("Usage events").WithSummary("Record one priced usage event, once").Answers<UsageEventAnswer>(StatusCodes.Status201Created);
-        app.MapPost("/v1/usage-events/batch", IngestBatch).RequireAuthorization(Scopes.Relay).WithTags("Usage events").WithSummary("Record 1 to 1000 events; one result each, in order").Answers<UsageBatchAnswer>();
-        app.MapGet("/v1/tenants/{tenantId}/invoice-lines", InvoiceLines).RequireAuthorization(Scopes.Relay).WithTags("Invoices").WithSummary("One line per deployment for a period (both dates inclusive, UTC)").Answers<InvoiceLine[]>();
+        app.MapPost("/v1/usage-events", Ingest).Body<UsageEventBody>().RequireAuthorization(Scopes.Relay).WithTags("Usage events").WithSummary("Record one priced usage event, once").Answers<UsageEventAnswer>(StatusCodes.Status201Created);
+        app.MapPost("/v1/usage-events/batch", IngestBatch).Body<UsageEventBatchBody>().RequireAuthorization(Scopes.Relay).WithTags("Usage events").WithSummary("Record 1 to 1000 events; one result each, in order").Answers<UsageBatchAnswer>();
+        app.MapGet("/v1/tenants/{tenantId}/invoice-lines", InvoiceLines)
+            .Query<DateOnly>("periodStart", "first day of the period, YYYY-MM-DD (UTC)", required: true)
+            .Query<DateOnly>("periodEnd", "last day of the period, inclusive", required: true).RequireAuthorization(Scopes.Relay).WithTags("Invoices").WithSummary("One line per deployment for a period (both dates inclusive, UTC)").Answers<InvoiceLine[]>();
     }
 
     // The ingest worker is a stateless worker: key 0 reaches the one on the silo serving the call.

@@ -1,6 +1,8 @@
 using OpenTelemetry;
+using Scalar.AspNetCore;
 using Metering.ClientApi.Auth;
 using Metering.ClientApi.Endpoints;
+using Metering.ClientApi.OpenApi;
 using Metering.GrainInterfaces.Common;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -24,9 +26,13 @@ public static class MeteringApi
         builder.Services.AddApiKeyAuth(ApiKeyRing.FromConfiguration(builder.Configuration));
         // The OpenAPI document describes types with these options: make enums the camelCase
         // strings the API writes (answers themselves use ApiJson.Options).
+        // Numbers strictly as numbers: the routes refuse "5" where an integer is due.
         builder.Services.ConfigureHttpJsonOptions(o =>
-            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
-        builder.Services.AddOpenApi();
+        {
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
+        builder.Services.AddMeteringOpenApi();
         var telemetry = builder.Services.AddOpenTelemetry();
         telemetry.WithMetrics(metrics => metrics
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.Orleans")
@@ -56,6 +62,8 @@ public static class MeteringApi
         app.MapHealthEndpoints();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapOpenApi("/openapi/{documentName}.json");
+        // The browsable reference of that document; its script is served from the package, no CDN.
+        app.MapScalarApiReference(MeteringOpenApi.ReferencePath, reference => reference.WithTitle("Metering API"));
         app.MapInstallEndpoints();
         app.MapPoolEndpoints();
         app.MapPortEndpoints();

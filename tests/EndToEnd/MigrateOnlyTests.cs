@@ -1,3 +1,4 @@
+using Metering.Tests.Support;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -249,7 +250,7 @@ public sealed partial class MigrateOnlyTests(PostgresFixture postgres)
     /// <summary>The SQL block that follows the <c>runtime-grants</c> marker in deploy/k8s/README.md.</summary>
     private static string ReadmeGrants()
     {
-        string readme = File.ReadAllText(Path.Combine(RepoRoot(), "deploy", "k8s", "README.md"));
+        string readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "deploy", "k8s", "README.md"));
         var match = GrantsBlock().Match(readme);
         Assert.True(match.Success, "deploy/k8s/README.md has no ```sql block after <!-- runtime-grants -->");
         return match.Groups["sql"].Value;
@@ -257,19 +258,6 @@ public sealed partial class MigrateOnlyTests(PostgresFixture postgres)
 
     [GeneratedRegex(@"<!-- runtime-grants[^>]*-->\s*```sql\n(?<sql>.*?)```", RegexOptions.Singleline)]
     private static partial Regex GrantsBlock();
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Metering.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no Metering.sln above {AppContext.BaseDirectory}");
-    }
 
     private static async Task ExecuteAsync(string connectionString, string sql)
     {

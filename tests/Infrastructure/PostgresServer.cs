@@ -36,7 +36,7 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Starts a fresh cluster; throws with pg-local.sh's stderr if that fails.</summary>
     public static async Task<PostgresServer> StartAsync(CancellationToken ct = default)
     {
-        string script = Path.Combine(FindRepoRoot(), "scripts", "pg-local.sh");
+        string script = Path.Combine(Metering.Tests.Support.RepoPaths.Root, "scripts", "pg-local.sh");
         if (!File.Exists(script))
         {
             throw new FileNotFoundException($"PostgreSQL helper script not found: {script}", script);
@@ -135,20 +135,6 @@ public sealed class PostgresServer : IAsyncDisposable
                 $"Invalid database name '{name}': use a-z, 0-9 and _, at most 63 characters, not starting with a digit.",
                 nameof(name));
         }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Metering.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException(
-            $"Could not find the repository root (a folder holding Metering.sln) above {AppContext.BaseDirectory}.");
     }
 
     private static async Task TryDestroyAsync(string script, string dir)

@@ -22,6 +22,11 @@ internal static class RouteCatalog
         // Served by Microsoft.AspNetCore.OpenApi, not by client-api's code: an unknown document
         // name is its 404 with a text/plain body, which the problem middleware leaves alone.
         ["GET /openapi/{documentName}.json"] = "framework route (OpenAPI document)",
+        // Served by Scalar.AspNetCore: the reference page and its static assets.
+        ["GET /reference/{documentName?}"] = "framework route (API reference page)",
+        ["GET /reference/scalar.js"] = "framework route (reference page's script)",
+        ["GET /reference/scalar.aspnetcore.js"] = "framework route (reference page's script)",
+        ["GET /reference/favicon.svg"] = "framework route (reference page's icon)",
     };
 
     public static IReadOnlyList<RouteSpec> All(Targets t)
