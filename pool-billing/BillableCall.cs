@@ -19,7 +19,7 @@ namespace Metering.PoolBilling;
 /// </remarks>
 public sealed class BillableCall : IAsyncDisposable
 {
-    private readonly IPoolGrain _pool;
+    private readonly IPoolConnection _pool;
     private readonly RetryPolicy _retry;
     private readonly TimeSpan _commitRetryTime;
     private CallState _state = CallState.Open;
@@ -27,7 +27,7 @@ public sealed class BillableCall : IAsyncDisposable
     /// <summary>True once <see cref="CommitAsync"/> was called: the call ran, and its hold must never be released.</summary>
     private bool _ran;
 
-    internal BillableCall(IPoolGrain pool, string poolId, PoolReservation reservation, RetryPolicy retry, TimeSpan commitRetryTime)
+    internal BillableCall(IPoolConnection pool, string poolId, PoolReservation reservation, RetryPolicy retry, TimeSpan commitRetryTime)
     {
         _pool = pool;
         _retry = retry;
@@ -151,10 +151,18 @@ public sealed class BillableCall : IAsyncDisposable
 
     /// <summary>Releases a hold with the short retries; never throws (a hold not released lapses at its TTL).</summary>
     /// <returns>The pool's last answer, or null when every try threw.</returns>
-    internal static async Task<PoolReleaseResult?> ReleaseQuietlyAsync(IPoolGrain pool, string requestId, RetryPolicy retry)
+    internal static async Task<PoolReleaseResult?> ReleaseQuietlyAsync(IPoolConnection pool, string requestId, RetryPolicy retry)
     {
-        var attempt = await retry.RunAsync(() => pool.Release(requestId), r => r.Outcome);
-        return attempt.Answer;
+        try
+        {
+            var attempt = await retry.RunAsync(() => pool.Release(requestId), r => r.Outcome);
+            return attempt.Answer;
+        }
+        catch (PoolAccessDeniedException)
+        {
+            // Credentials that could reserve may have been revoked since; the hold lapses at its TTL.
+            return null;
+        }
     }
 
     private void ThrowIfNotOpen()

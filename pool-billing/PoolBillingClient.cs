@@ -28,7 +28,7 @@ namespace Metering.PoolBilling;
 /// </remarks>
 public sealed class PoolBillingClient
 {
-    private readonly Func<string, IPoolGrain> _pools;
+    private readonly Func<string, IPoolConnection> _pools;
     private readonly RetryPolicy _retry;
 
     /// <summary>
@@ -51,8 +51,21 @@ public sealed class PoolBillingClient
     {
     }
 
+    /// <summary>
+    /// A helper reaching each pool through <paramref name="connections"/> (over HTTP: see the
+    /// <c>Metering.HttpClient</c> package), retrying as <paramref name="options"/> say.
+    /// </summary>
+    /// <param name="connections">The connection to a pool, by its id.</param>
+    /// <param name="options">The retry settings.</param>
+    /// <param name="timeProvider">The clock that retry times and waits run on; null for <see cref="TimeProvider.System"/>.</param>
+    /// <exception cref="ArgumentException">A setting of <paramref name="options"/> is out of range (named in the message).</exception>
+    public PoolBillingClient(Func<string, IPoolConnection> connections, PoolBillingOptions options, TimeProvider? timeProvider = null)
+        : this(connections ?? throw new ArgumentNullException(nameof(connections)), RetryPolicy.For(options, timeProvider ?? TimeProvider.System))
+    {
+    }
+
     /// <summary>For tests: pools from <paramref name="pools"/>, settings, clock and waits from <paramref name="retry"/>.</summary>
-    internal PoolBillingClient(Func<string, IPoolGrain> pools, RetryPolicy retry)
+    internal PoolBillingClient(Func<string, IPoolConnection> pools, RetryPolicy retry)
     {
         PoolBillingOptions.ThrowIfInvalid(retry.Options);
         _pools = pools;
@@ -187,10 +200,10 @@ public sealed class PoolBillingClient
     /// <summary>A new request id: 32 hex digits, a valid identifier.</summary>
     private static string NewRequestId() => Guid.NewGuid().ToString("N");
 
-    private static Func<string, IPoolGrain> PoolsOf(IGrainFactory grainFactory)
+    private static Func<string, IPoolConnection> PoolsOf(IGrainFactory grainFactory)
     {
         ArgumentNullException.ThrowIfNull(grainFactory);
-        return poolId => grainFactory.GetGrain<IPoolGrain>(poolId);
+        return poolId => new GrainPoolConnection(grainFactory.GetGrain<IPoolGrain>(poolId));
     }
 
     /// <summary>The exception for a reserve that did not give a hold, in the order the pool checks.</summary>

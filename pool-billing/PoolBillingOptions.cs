@@ -81,8 +81,11 @@ public sealed record PoolBillingOptions
     /// <summary>How long a commit re-sent later (its hold's lifetime unknown) is retried.</summary>
     internal TimeSpan CommitRetryTimeForResend => CommitRetryTime ?? MinDefaultCommitRetryTime;
 
-    /// <summary>Throws unless every setting of <paramref name="options"/> is in range; checks that always run.</summary>
-    internal static void ThrowIfInvalid(PoolBillingOptions? options)
+    /// <summary>Throws unless every setting of <paramref name="options"/> is in range (the helper checks this itself; registrations call it to fail at start).</summary>
+    /// <param name="options">The settings to check.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">A setting is out of range, named in the message.</exception>
+    public static void ThrowIfInvalid(PoolBillingOptions? options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.RequestBackoff.IsDefault || options.RequestBackoff.Length > MaxRequestRetries

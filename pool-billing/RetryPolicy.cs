@@ -22,7 +22,8 @@ internal sealed class RetryPolicy(PoolBillingOptions options, TimeProvider time,
 
     /// <summary>
     /// Tries <paramref name="call"/> at most once more than <see cref="PoolBillingOptions.RequestBackoff"/>
-    /// has waits (reserve, release, free usage); never throws, whatever the call does.
+    /// has waits (reserve, release, free usage); never throws, whatever the call does, except
+    /// <see cref="PoolAccessDeniedException"/> (a configuration error no retry can mend).
     /// </summary>
     public async Task<Attempt<T>> RunAsync<T>(Func<Task<T>> call, Func<T, Outcome> outcome)
         where T : class
@@ -47,7 +48,8 @@ internal sealed class RetryPolicy(PoolBillingOptions options, TimeProvider time,
     /// <paramref name="retryTime"/> has passed on the clock since the first try (a commit: the call
     /// ran, its cost must be recorded). Waits <see cref="PoolBillingOptions.CommitInitialBackoff"/>,
     /// doubling up to <see cref="PoolBillingOptions.CommitMaxBackoff"/>; the last wait is cut so
-    /// that a last try is made at the bound. Never throws, whatever the call does.
+    /// that a last try is made at the bound. Never throws, whatever the call does, except
+    /// <see cref="PoolAccessDeniedException"/>.
     /// </summary>
     public async Task<Attempt<T>> RunUntilAsync<T>(Func<Task<T>> call, Func<T, Outcome> outcome, TimeSpan retryTime)
         where T : class
@@ -80,7 +82,7 @@ internal sealed class RetryPolicy(PoolBillingOptions options, TimeProvider time,
         {
             return new(await call(), null, uncertain, tries);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not PoolAccessDeniedException)
         {
             // Whatever failed, the request may have landed: the next try (same request id) tells.
             return new(null, e, true, tries);

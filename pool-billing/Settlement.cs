@@ -13,7 +13,7 @@ internal static class Settlement
     /// </summary>
     /// <returns>The receipt.</returns>
     /// <exception cref="SettlementException">Refused, or unavailable for the whole retry time; carries the request to re-send.</exception>
-    public static async Task<PoolCommitReceipt> CommitAsync(IPoolGrain pool, string poolId, PoolCommitRequest request, RetryPolicy retry, TimeSpan retryTime)
+    public static async Task<PoolCommitReceipt> CommitAsync(IPoolConnection pool, string poolId, PoolCommitRequest request, RetryPolicy retry, TimeSpan retryTime)
     {
         var attempt = await retry.RunUntilAsync(() => pool.Commit(request), r => r.Outcome, retryTime);
         if (attempt.Answer is { Outcome: Outcome.Ok or Outcome.Replayed } answer)

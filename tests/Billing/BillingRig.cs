@@ -38,7 +38,7 @@ internal sealed class BillingRig
         poolId =>
         {
             PoolsAsked.Add(poolId);
-            return Pool;
+            return new GrainPoolConnection(Pool);
         },
         new RetryPolicy(options ?? PoolBillingOptions.Default, Clock, wait =>
         {

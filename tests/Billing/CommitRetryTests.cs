@@ -156,7 +156,7 @@ public sealed class CommitRetryTests
     {
         // The production wiring (Task.Delay on the TimeProvider): the retry waits for the clock.
         Pool.CommitAnswers.Enqueue(() => new PoolCommitResult(Outcome.Unavailable));
-        var client = new PoolBillingClient(_ => Pool, RetryPolicy.For(PoolBillingOptions.Default, _rig.Clock));
+        var client = new PoolBillingClient(_ => new GrainPoolConnection(Pool), RetryPolicy.For(PoolBillingOptions.Default, _rig.Clock));
         await using var call = await client.BeginBillableCallAsync(BillingRig.PoolId, 500, "chat", new BillableCallOptions { RequestId = "call-1" }, Ct);
 
         var commit = BillingRig.Commit(call);

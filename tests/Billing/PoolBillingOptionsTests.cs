@@ -47,7 +47,7 @@ public sealed class PoolBillingOptionsTests
     [Fact]
     public void PoolBillingClient_NullOptions_ThrowsArgumentNullException()
     {
-        Assert.Throws<ArgumentNullException>(() => new PoolBillingClient(_ => _rig.Pool, new RetryPolicy(null!, _rig.Clock, _ => Task.CompletedTask)));
+        Assert.Throws<ArgumentNullException>(() => new PoolBillingClient(_ => new GrainPoolConnection(_rig.Pool), new RetryPolicy(null!, _rig.Clock, _ => Task.CompletedTask)));
     }
 
     [Fact]

@@ -10,6 +10,11 @@ public sealed class RunningSystem : IAsyncLifetime
 {
     public const string AdminKey = "e2e-admin";
 
+    /// <summary>A relay key that only reaches identifiers starting with <see cref="BillingPrefix"/>.</summary>
+    public const string BillingKey = "e2e-billing";
+
+    public const string BillingPrefix = "bill-";
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private readonly List<AppProcess> _silos = [];
     private AppProcess? _api;
@@ -39,6 +44,9 @@ public sealed class RunningSystem : IAsyncLifetime
             ["Orleans__ClusterId"] = ClusterId,
             ["Metering__ApiKeys__admin__Key"] = AdminKey,
             ["Metering__ApiKeys__admin__Scopes"] = "relay,admin",
+            ["Metering__ApiKeys__billing__Key"] = BillingKey,
+            ["Metering__ApiKeys__billing__Scopes"] = "relay",
+            ["Metering__ApiKeys__billing__IdPrefix"] = BillingPrefix,
         }, $"--urls={ApiUrl}");
         using (var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
         {

@@ -117,6 +117,27 @@ public sealed partial class OpenApiContractTests(ClusterFixture fixture) : Clust
         Assert.Equal("#/components/schemas/ProblemSchema", refusal.GetProperty("$ref").GetString());
     }
 
+    /// <summary>
+    /// The generated HTTP client (http-client/) is built from http-client/openapi.json, which must be
+    /// the document client-api serves. With METERING_UPDATE_OPENAPI=1 (scripts/generate-client.sh)
+    /// this writes the served document there instead of comparing, the way snapshot tests accept.
+    /// </summary>
+    [Fact]
+    public async Task TheCheckedInDocument_IsTheServedOne()
+    {
+        var response = await Fixture.Http.GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
+        string served = Normalized(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        string file = RepoPaths.Of("http-client/openapi.json");
+        if (Environment.GetEnvironmentVariable("METERING_UPDATE_OPENAPI") == "1")
+        {
+            await File.WriteAllTextAsync(file, served, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(
+            File.Exists(file) && Normalized(await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken)) == served,
+            "http-client/openapi.json is not the document client-api serves: run scripts/generate-client.sh and commit what it changes");
+    }
+
     [Fact]
     public async Task TheBearerScheme_IsDeclared()
     {
@@ -149,6 +170,10 @@ public sealed partial class OpenApiContractTests(ClusterFixture fixture) : Clust
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
+
+    /// <summary>The document indented, with a final newline: what is checked in.</summary>
+    private static string Normalized(string json) =>
+        System.Text.Json.Nodes.JsonNode.Parse(json)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
 
     private static JsonElement Resolve(JsonElement root, JsonElement schema)
     {
