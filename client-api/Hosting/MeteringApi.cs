@@ -28,6 +28,7 @@ public static class MeteringApi
         builder.Services.ConfigureHttpJsonOptions(o =>
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         builder.Services.AddOpenApi();
+        builder.Services.AddHostedService<Dashboard.FrontEndHeartbeat>();
         var telemetry = builder.Services.AddOpenTelemetry();
         telemetry.WithMetrics(metrics => metrics
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.Orleans")
@@ -51,6 +52,7 @@ public static class MeteringApi
     public static WebApplication MapMeteringApi(this WebApplication app)
     {
         app.UseMiddleware<ProblemMiddleware>();
+        Dashboard.DashboardFiles.UseDashboard(app);
         // Routing after the problem middleware, so routing faults are answered as problems too.
         app.UseRouting();
         app.MapHealthEndpoints();
@@ -60,6 +62,7 @@ public static class MeteringApi
         app.MapPoolEndpoints();
         app.MapPortEndpoints();
         app.MapUsageEndpoints();
+        app.MapAdminViewEndpoints();
         app.MapFallback((HttpContext http) => Problems.ApiProblems.NotFound($"no route {http.Request.Method} {http.Request.Path}"));
         return app;
     }
