@@ -345,20 +345,26 @@ async function poolDetail(r) {
       () => { say(`Limit of ${id} set.`); render(); });
   } }, field("Limit (micro-USD)", limit), h("button", { type: "submit" }, "Set limit"));
 
-  // The grant id is made once per form and kept after sending: sending the same form again is a
-  // replay the server recognises (200, nothing granted twice). "New grant" makes a fresh id.
-  const grantId = h("input", { type: "text", required: true, value: newGrantId(), spellcheck: "false", name: "grantId" });
-  const micros = h("input", { type: "number", min: "1", step: "1", required: true, name: "micros" });
-  const note = h("input", { type: "text", maxlength: "1024", name: "note" });
+  // The grant id is made once per form and kept, with the amount and note, after sending (also
+  // across the refresh that follows): sending the same form again is a replay the server
+  // recognises (200, nothing granted twice). "New grant id" starts a fresh grant.
+  if (!grantDraft || grantDraft.pool !== id) grantDraft = { pool: id, grantId: newGrantId(), micros: "", note: "" };
+  const grantId = h("input", { type: "text", required: true, value: grantDraft.grantId, spellcheck: "false", name: "grantId" });
+  const micros = h("input", { type: "number", min: "1", step: "1", required: true, name: "micros", value: grantDraft.micros });
+  const note = h("input", { type: "text", maxlength: "1024", name: "note", value: grantDraft.note });
   const grantForm = h("form", { class: "inline", id: "grant-form", onsubmit: (e) => {
     e.preventDefault();
     const body = { grantId: grantId.value.trim(), micros: Number(micros.value) };
     if (note.value.trim()) body.note = note.value.trim();
+    grantDraft = { pool: id, grantId: body.grantId, micros: micros.value, note: note.value };
     change(`Grant ${usd(body.micros)} (${num(body.micros)} micro-USD) to pool ${id} as grant ${body.grantId}? This raises its limit.`,
       () => api("POST", `/v1/admin/pools/${enc(id)}/grants`, body),
       (a) => { say(a.status === 201 ? `Granted: limit is now ${usd(a.body.limitMicros)}.` : `Grant ${body.grantId} was already made: nothing granted again (limit ${usd(a.body.limitMicros)}).`); render(); });
   } }, field("Grant id", grantId), field("Micro-USD", micros), field("Note", note), h("button", { type: "submit" }, "Grant"),
-  h("button", { type: "button", class: "secondary", onclick: () => { grantId.value = newGrantId(); } }, "New grant id"));
+  h("button", { type: "button", class: "secondary", onclick: () => {
+    grantDraft = { pool: id, grantId: newGrantId(), micros: "", note: "" };
+    grantId.value = grantDraft.grantId; micros.value = ""; note.value = "";
+  } }, "New grant id"));
 
   const fromInput = h("input", { type: "date", value: from }), toInput = h("input", { type: "date", value: to });
   const filter = h("form", { class: "inline", onsubmit: (e) => {
@@ -384,6 +390,8 @@ async function poolDetail(r) {
       audit.items.map((a) => [when(a.at), a.requestId, a.usageType, a.model, num(a.totalTokens), usd(a.costMicros), a.billed ? "yes" : "free"]), "audit records"),
     pager(r, audit.next)];
 }
+
+let grantDraft = null;
 
 function newGrantId() {
   const bytes = new Uint8Array(6);
