@@ -11,7 +11,7 @@
 # (scripts/pg-local.sh, no --fast); builds Metering.sln once in Release; starts the silo (it
 # migrates the schema itself) and waits for its /healthz; starts client-api with a dev API key
 # (generated once, kept in .local/dev-key, scopes relay,admin) and waits for its /readyz; prints
-# the URL, the key and a sample curl. Both processes log to .local/logs/{silo,client-api}.log,
+# the dashboard's URL, the API's URL, the key and a sample curl. Both processes log to .local/logs/{silo,client-api}.log,
 # streamed here too. Ctrl-C (or SIGTERM) stops client-api, then the silo, then PostgreSQL.
 set -euo pipefail
 
@@ -261,6 +261,7 @@ wait_ready client-api "$API_URL/readyz" "$API_PID" "$LOG_DIR/client-api.log"
 cat <<EOF
 
   Metering is running.
+    Dashboard:   $API_URL/admin/   (sign in with the dev API key below)
     API:         $API_URL        (silo: $SILO_URL)
     dev API key: $KEY   (scopes relay,admin; kept in .local/dev-key)
     PostgreSQL:  $CONN

@@ -17,6 +17,18 @@ if [[ ${#need[@]} -gt 0 && $(id -u) -eq 0 ]]; then
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+# The dashboard's browser tests (tests/Dashboard) drive Debian's Chromium through Playwright (no
+# browser download). As root, install it when missing; apt's own progress lines are shown, since
+# it is a large package (about 100 MB with its libraries) and takes a while on a fresh machine.
+if ! command -v chromium >/dev/null && [[ -z "${METERING_CHROMIUM:-}" ]]; then
+    if [[ $(id -u) -eq 0 ]]; then
+        echo "==> installing chromium for the dashboard's browser tests" >&2
+        apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+    else
+        echo "test.sh: warning: chromium is missing and we are not root; the dashboard tests will fail (apt-get install chromium, or set METERING_CHROMIUM)" >&2
+    fi
+fi
+
 echo "==> building (Release)" >&2
 dotnet build Metering.sln -c Release -nologo -clp:ErrorsOnly
 

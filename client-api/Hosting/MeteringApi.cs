@@ -33,6 +33,7 @@ public static class MeteringApi
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
         builder.Services.AddMeteringOpenApi();
+        builder.Services.AddHostedService<Dashboard.FrontEndHeartbeat>();
         var telemetry = builder.Services.AddOpenTelemetry();
         telemetry.WithMetrics(metrics => metrics
             .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.Orleans")
@@ -56,6 +57,7 @@ public static class MeteringApi
     public static WebApplication MapMeteringApi(this WebApplication app)
     {
         app.UseMiddleware<ProblemMiddleware>();
+        Dashboard.DashboardFiles.UseDashboard(app);
         // Routing after the problem middleware, so routing faults are answered as problems too.
         app.UseRouting();
         app.UseApiKeyAuth();
@@ -68,6 +70,7 @@ public static class MeteringApi
         app.MapPoolEndpoints();
         app.MapPortEndpoints();
         app.MapUsageEndpoints();
+        app.MapAdminViewEndpoints();
         app.MapFallback((HttpContext http) => Problems.ApiProblems.NotFound($"no route {http.Request.Method} {http.Request.Path}"));
         return app;
     }

@@ -23,6 +23,14 @@ internal static class RouteDocs
         .Query<string>("after", "the `next` cursor of the previous page, unchanged");
 }
 
+/// <summary>The daily series' <c>from</c> and <c>to</c> (both inclusive, UTC days).</summary>
+internal static class SeriesDocs
+{
+    public static RouteHandlerBuilder Dates(this RouteHandlerBuilder route) => route
+        .Query<DateOnly>("from", "first day, YYYY-MM-DD (UTC)", required: true)
+        .Query<DateOnly>("to", "last day, inclusive; at most 400 days after from", required: true);
+}
+
 /// <summary>A route's JSON request body.</summary>
 internal sealed record BodyDoc(Type Type, bool Required);
 

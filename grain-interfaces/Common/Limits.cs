@@ -34,6 +34,40 @@ public static class Limits
     /// <summary>Largest page size of list endpoints, in items.</summary>
     public const int MaxPageSize = 1000;
 
+    /// <summary>Longest daily series (a port's tokens, a tenant's charges), in days, per the API contract.</summary>
+    public const int MaxSeriesDays = 400;
+
+    /// <summary>
+    /// Most rows one daily series answers (days × features, or days × deployments): a year of 100
+    /// features or deployments fits, and the answer stays a few MiB. Past it: 400 (ask for a
+    /// shorter range), never an unbounded answer.
+    /// </summary>
+    public const int MaxSeriesRows = 50_000;
+
+    /// <summary>
+    /// Seconds of ledger activity a silo sums for the dashboard's overview (operations per second,
+    /// flush batch size and latency): one-second buckets, so a minute is 60 small buckets.
+    /// </summary>
+    public const int ActivityWindowSeconds = 60;
+
+    /// <summary>
+    /// Most distinct (kind, operation, outcome) series a silo counts: about 3 × 8 × 15 exist;
+    /// anything past the bound is counted under "other" rather than growing memory.
+    /// </summary>
+    public const int MaxActivitySeries = 256;
+
+    /// <summary>
+    /// Most silos and front ends the overview remembers reports from: far beyond any real cluster.
+    /// A report older than <see cref="ActivityFreshSeconds"/> is forgotten.
+    /// </summary>
+    public const int MaxReportingProcesses = 1_000;
+
+    /// <summary>How long a silo's or front end's report counts in the overview, in seconds: three missed reports.</summary>
+    public const int ActivityFreshSeconds = 30;
+
+    /// <summary>Accounts the overview lists as nearest their limits.</summary>
+    public const int NearestLimitsShown = 10;
+
     /// <summary>
     /// Most open holds one account may have at once. A relay fleet holds one per in-flight model
     /// call; 8,192 in flight on one account is far beyond any real fleet, and the bound keeps the

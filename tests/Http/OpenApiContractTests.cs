@@ -213,7 +213,7 @@ public sealed partial class OpenApiContractTests(ClusterFixture fixture) : Clust
             string target = heading.Groups["target"].Value;
             string path = target.Split('?')[0];
             var query = target.Contains('?', StringComparison.Ordinal)
-                ? target.Split('?')[1].Split('&').Select(q => q.TrimEnd('=')).Where(q => q.Length > 0).ToList()
+                ? target.Split('?')[1].Split('&').Select(q => q.Split('=')[0]).Where(q => q.Length > 0).ToList()
                 : [];
             string? scope = null;
             var members = new List<DocumentedMember>();

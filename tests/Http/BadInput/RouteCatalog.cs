@@ -19,6 +19,7 @@ internal static class RouteCatalog
         ["GET /readyz"] = "no input",
         ["* /metrics"] = "no input (Prometheus scraping, every method)",
         ["GET /v1/admin/tiers"] = "no input (the key is covered by every other admin route)",
+        ["GET /v1/admin/overview"] = "no input (the key is covered by every other admin route)",
         // Served by Microsoft.AspNetCore.OpenApi, not by client-api's code: an unknown document
         // name is its 404 with a text/plain body, which the problem middleware leaves alone.
         ["GET /openapi/{documentName}.json"] = "framework route (OpenAPI document)",
@@ -36,6 +37,7 @@ internal static class RouteCatalog
         routes.AddRange(Pools(t));
         routes.AddRange(Ports(t));
         routes.AddRange(Usage(t));
+        routes.AddRange(AdminViews(t));
         routes.Add(Fallback(t, routes));
         return routes;
     }
@@ -188,6 +190,19 @@ internal static class RouteCatalog
             new BodySpec([new Field("events", true, _ => "null", BadValues.Events)], MaxBytes: 1024 * 1024, IsBatch: true));
         yield return new("GET", "/v1/tenants/{tenantId}/invoice-lines", Relay, RouteAccess.RelayAccount, [Account("tenantId", t.Tenant)],
             BaseQuery: [new("periodStart", "2026-11-01"), new("periodEnd", "2026-11-30")], Extra: RouteMutations.InvoicePeriod());
+    }
+
+    private static IEnumerable<RouteSpec> AdminViews(Targets t)
+    {
+        yield return new("GET", "/v1/admin/pools", Admin, RouteAccess.AdminGlobal, [], Extra: RouteMutations.Paging(numericCursor: false));
+        yield return new("GET", "/v1/admin/ports", Admin, RouteAccess.AdminGlobal, [], Extra: RouteMutations.Paging(numericCursor: false));
+        yield return new("GET", "/v1/admin/tenants", Admin, RouteAccess.AdminGlobal, [], Extra: RouteMutations.Paging(numericCursor: false));
+        yield return new("GET", "/v1/admin/pools/{poolId}/grants", Admin, RouteAccess.AdminAccount, [Account("poolId", t.Pool)], Extra: RouteMutations.Paging(numericCursor: false));
+        yield return new("GET", "/v1/admin/ports/{portId}/budget-changes", Admin, RouteAccess.AdminAccount, [Account("portId", t.Port)], Extra: RouteMutations.Paging(numericCursor: true));
+        yield return new("GET", "/v1/ports/{portId}/daily", Relay, RouteAccess.RelayAccount, [Account("portId", t.Port)],
+            BaseQuery: [new("from", "2026-11-01"), new("to", "2026-11-30")], Extra: RouteMutations.SeriesRange());
+        yield return new("GET", "/v1/tenants/{tenantId}/daily", Relay, RouteAccess.RelayAccount, [Account("tenantId", t.Tenant)],
+            BaseQuery: [new("from", "2026-11-01"), new("to", "2026-11-30")], Extra: RouteMutations.SeriesRange());
     }
 
     /// <summary>The fallback: unknown paths, and known paths with a method they do not have, are 404 before any key is looked at.</summary>

@@ -132,6 +132,38 @@ internal static class RouteMutations
         return list;
     }
 
+    /// <summary>A daily series' <c>from</c> and <c>to</c>: real dates, YYYY-MM-DD, in order, at most 400 days (both inclusive).</summary>
+    public static IReadOnlyList<Mutation> SeriesRange()
+    {
+        var list = new List<Mutation>();
+        foreach (string name in new[] { "from", "to" })
+        {
+            list.Add(new("missing", "query:" + name, $"no {name}", Stage.Fields, name, d => d.SetQuery(name, null)));
+            foreach (string v in new[] { "2026-11-1", "2026-02-30", "2026-11-01T00:00:00Z", "", "x", "%00", "2026-11-01%00", "2026/11/01", "10000-01-01", "%ED%A0%80" })
+            {
+                list.Add(Query("query", name, v, Stage.Fields));
+            }
+
+            list.Add(Twice(name, "2026-11-01", "2026-11-02", Stage.Fields));
+        }
+
+        foreach (var (label, from, to) in new[]
+        {
+            ("to before from", "2026-11-30", "2026-11-01"),
+            ("401 days", "2025-01-01", "2026-02-05"),
+            ("all of time", "0001-01-01", "9999-12-31"),
+        })
+        {
+            list.Add(new("semantic", "query:range", label, Stage.Grain, "to", d =>
+            {
+                d.SetQuery("from", from);
+                d.SetQuery("to", to);
+            }, Alone: true));
+        }
+
+        return list;
+    }
+
     private static Mutation Body(string label, Stage stage, string key, string json) =>
         new("semantic", "semantic", label, stage, key, d =>
         {
@@ -204,7 +236,7 @@ internal static class RouteMutations
             $"/v1/install/{t.Install}", $"/v1/installs/{t.Install}/reservation", $"/v2/installs/{t.Install}", $"/v1/installs/{t.Install}/reservations/held/commit/x",
             $"/v1/installs/{t.Install}/reservations/held/cancel", "/v1/installs", "/v1/pools", "/v1/ports", "/v1/tenants", "/v1", "/", "/v1/usage-events/batches",
             "/v1/usage-events/batch/x", $"/v1/tenants/{t.Tenant}/invoice", $"/v1/tenants/{t.Tenant}", "/v1/admin/tier/core", $"/v1/ports/{t.Port}/budgets",
-            "/v1/admin", "/v1/admin/pools", $"/v1/installs//reservations/held/commit", $"/v1/installs/{t.Install}/reservations//commit", "/v1/installs//reservations",
+            "/v1/admin", "/v1/admin/pool", $"/v1/installs//reservations/held/commit", $"/v1/installs/{t.Install}/reservations//commit", "/v1/installs//reservations",
             $"/v1/pools/{t.Pool}/reservations//release", "/v1/ports//budget", "/v1/tenants//invoice-lines", "/v1/admin/installs/x", "/v1/admin/pools//grants",
         })
         {

@@ -3,6 +3,7 @@
 using Metering.ApiClient.Generated.Models;
 using Metering.ApiClient.Generated.V1.Ports.Item.Breakdown;
 using Metering.ApiClient.Generated.V1.Ports.Item.Budget;
+using Metering.ApiClient.Generated.V1.Ports.Item.Daily;
 using Metering.ApiClient.Generated.V1.Ports.Item.Reservations;
 using Metering.ApiClient.Generated.V1.Ports.Item.Usage;
 using Microsoft.Kiota.Abstractions.Extensions;
@@ -30,6 +31,11 @@ namespace Metering.ApiClient.Generated.V1.Ports.Item
         public global::Metering.ApiClient.Generated.V1.Ports.Item.Budget.BudgetRequestBuilder Budget
         {
             get => new global::Metering.ApiClient.Generated.V1.Ports.Item.Budget.BudgetRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The daily property</summary>
+        public global::Metering.ApiClient.Generated.V1.Ports.Item.Daily.DailyRequestBuilder Daily
+        {
+            get => new global::Metering.ApiClient.Generated.V1.Ports.Item.Daily.DailyRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The reservations property</summary>
         public global::Metering.ApiClient.Generated.V1.Ports.Item.Reservations.ReservationsRequestBuilder Reservations

@@ -22,7 +22,7 @@ namespace Metering.ApiClient.Generated.V1.Admin.Pools.Item.Grants
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public GrantsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/admin/pools/{poolId}/grants", pathParameters)
+        public GrantsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/admin/pools/{poolId}/grants{?after*,limit*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,8 +30,45 @@ namespace Metering.ApiClient.Generated.V1.Admin.Pools.Item.Grants
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public GrantsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/admin/pools/{poolId}/grants", rawUrl)
+        public GrantsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/admin/pools/{poolId}/grants{?after*,limit*}", rawUrl)
         {
+        }
+        /// <summary>
+        /// Scope `admin`.
+        /// </summary>
+        /// <returns>A <see cref="global::Metering.ApiClient.Generated.Models.PageJsonOfPoolGrantReceipt"/></returns>
+        /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::Metering.ApiClient.Generated.Models.ProblemSchema">When receiving a 400 status code</exception>
+        /// <exception cref="global::Metering.ApiClient.Generated.Models.ProblemSchema">When receiving a 401 status code</exception>
+        /// <exception cref="global::Metering.ApiClient.Generated.Models.ProblemSchema">When receiving a 403 status code</exception>
+        /// <exception cref="global::Metering.ApiClient.Generated.Models.ProblemSchema">When receiving a 404 status code</exception>
+        /// <exception cref="global::Metering.ApiClient.Generated.Models.ProblemSchema">When receiving a 409 status code</exception>
+        /// <exception cref="global::Metering.ApiClient.Generated.Models.ProblemSchema">When receiving a 413 status code</exception>
+        /// <exception cref="global::Metering.ApiClient.Generated.Models.ProblemSchema">When receiving a 429 status code</exception>
+        /// <exception cref="global::Metering.ApiClient.Generated.Models.ProblemSchema">When receiving a 503 status code</exception>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public async Task<global::Metering.ApiClient.Generated.Models.PageJsonOfPoolGrantReceipt?> GetAsync(Action<RequestConfiguration<global::Metering.ApiClient.Generated.V1.Admin.Pools.Item.Grants.GrantsRequestBuilder.GrantsRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#nullable restore
+#else
+        public async Task<global::Metering.ApiClient.Generated.Models.PageJsonOfPoolGrantReceipt> GetAsync(Action<RequestConfiguration<global::Metering.ApiClient.Generated.V1.Admin.Pools.Item.Grants.GrantsRequestBuilder.GrantsRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#endif
+            var requestInfo = ToGetRequestInformation(requestConfiguration);
+            var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
+            {
+                { "400", global::Metering.ApiClient.Generated.Models.ProblemSchema.CreateFromDiscriminatorValue },
+                { "401", global::Metering.ApiClient.Generated.Models.ProblemSchema.CreateFromDiscriminatorValue },
+                { "403", global::Metering.ApiClient.Generated.Models.ProblemSchema.CreateFromDiscriminatorValue },
+                { "404", global::Metering.ApiClient.Generated.Models.ProblemSchema.CreateFromDiscriminatorValue },
+                { "409", global::Metering.ApiClient.Generated.Models.ProblemSchema.CreateFromDiscriminatorValue },
+                { "413", global::Metering.ApiClient.Generated.Models.ProblemSchema.CreateFromDiscriminatorValue },
+                { "429", global::Metering.ApiClient.Generated.Models.ProblemSchema.CreateFromDiscriminatorValue },
+                { "503", global::Metering.ApiClient.Generated.Models.ProblemSchema.CreateFromDiscriminatorValue },
+            };
+            return await RequestAdapter.SendAsync<global::Metering.ApiClient.Generated.Models.PageJsonOfPoolGrantReceipt>(requestInfo, global::Metering.ApiClient.Generated.Models.PageJsonOfPoolGrantReceipt.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// Scope `admin`.
@@ -76,6 +113,25 @@ namespace Metering.ApiClient.Generated.V1.Admin.Pools.Item.Grants
         /// Scope `admin`.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::Metering.ApiClient.Generated.V1.Admin.Pools.Item.Grants.GrantsRequestBuilder.GrantsRequestBuilderGetQueryParameters>>? requestConfiguration = default)
+        {
+#nullable restore
+#else
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::Metering.ApiClient.Generated.V1.Admin.Pools.Item.Grants.GrantsRequestBuilder.GrantsRequestBuilderGetQueryParameters>> requestConfiguration = default)
+        {
+#endif
+            var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
+            requestInfo.Configure(requestConfiguration);
+            requestInfo.Headers.TryAdd("Accept", "application/json");
+            return requestInfo;
+        }
+        /// <summary>
+        /// Scope `admin`.
+        /// </summary>
+        /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">Body of `POST /v1/admin/pools/{poolId}/grants`: raises the limit once per `grantId`.</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -102,6 +158,26 @@ namespace Metering.ApiClient.Generated.V1.Admin.Pools.Item.Grants
         public global::Metering.ApiClient.Generated.V1.Admin.Pools.Item.Grants.GrantsRequestBuilder WithUrl(string rawUrl)
         {
             return new global::Metering.ApiClient.Generated.V1.Admin.Pools.Item.Grants.GrantsRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// Scope `admin`.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class GrantsRequestBuilderGetQueryParameters 
+        {
+            /// <summary>the `next` cursor of the previous page, unchanged</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("after")]
+            public string? After { get; set; }
+#nullable restore
+#else
+            [QueryParameter("after")]
+            public string After { get; set; }
+#endif
+            /// <summary>items per page, 1 to 1000 (default 100)</summary>
+            [QueryParameter("limit")]
+            public int? Limit { get; set; }
         }
     }
 }
