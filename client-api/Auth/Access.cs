@@ -13,11 +13,11 @@ internal static class Access
     /// Checks the key and scope only (401, 403), for routes whose identifiers are in the body and
     /// checked one by one afterwards (usage events); null when allowed.
     /// </summary>
-    public static ProblemBody? CheckScope(HttpContext http, ApiKeyRing ring, Scope scope) =>
+    public static ProblemBody? CheckScope(HttpContext http, Scope scope) =>
         Authenticate(http, scope, out _);
 
     /// <summary>Checks the key and scope; null when allowed, else the problem to answer.</summary>
-    public static ProblemBody? Check(HttpContext http, ApiKeyRing ring, Scope scope, string? identifierName = null, string? identifier = null)
+    public static ProblemBody? Check(HttpContext http, Scope scope, string? identifierName = null, string? identifier = null)
     {
         if (Authenticate(http, scope, out var key) is { } refused)
         {

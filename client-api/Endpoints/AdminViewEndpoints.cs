@@ -29,9 +29,9 @@ internal static class AdminViewEndpoints
 
     private static IAdminViewsGrain Views(IGrainFactory grains) => grains.GetGrain<IAdminViewsGrain>(0);
 
-    private static async Task<IResult> ListPools(HttpContext http, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> ListPools(HttpContext http, IGrainFactory grains)
     {
-        var (page, problem) = ReadPage(http, keys);
+        var (page, problem) = ReadPage(http);
         if (problem is not null)
         {
             return problem;
@@ -41,9 +41,9 @@ internal static class AdminViewEndpoints
         return Answers.From(result.Outcome, new PageJson<PoolView>(result.Items, result.Next));
     }
 
-    private static async Task<IResult> ListPorts(HttpContext http, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> ListPorts(HttpContext http, IGrainFactory grains)
     {
-        var (page, problem) = ReadPage(http, keys);
+        var (page, problem) = ReadPage(http);
         if (problem is not null)
         {
             return problem;
@@ -53,9 +53,9 @@ internal static class AdminViewEndpoints
         return Answers.From(result.Outcome, new PageJson<PortView>(result.Items, result.Next));
     }
 
-    private static async Task<IResult> ListTenants(HttpContext http, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> ListTenants(HttpContext http, IGrainFactory grains)
     {
-        var (page, problem) = ReadPage(http, keys);
+        var (page, problem) = ReadPage(http);
         if (problem is not null)
         {
             return problem;
@@ -65,9 +65,9 @@ internal static class AdminViewEndpoints
         return Answers.From(result.Outcome, new PageJson<TenantSummary>(result.Items, result.Next));
     }
 
-    private static async Task<IResult> ListGrants(HttpContext http, string poolId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> ListGrants(HttpContext http, string poolId, IGrainFactory grains)
     {
-        if (Access.Check(http, keys, Scope.Admin, "poolId", poolId) is { } denied)
+        if (Access.Check(http, Scope.Admin, "poolId", poolId) is { } denied)
         {
             return denied;
         }
@@ -82,9 +82,9 @@ internal static class AdminViewEndpoints
         return Answers.From(result.Outcome, new PageJson<PoolGrantReceipt>(result.Items, result.Next));
     }
 
-    private static async Task<IResult> ListBudgetChanges(HttpContext http, string portId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> ListBudgetChanges(HttpContext http, string portId, IGrainFactory grains)
     {
-        if (Access.Check(http, keys, Scope.Admin, "portId", portId) is { } denied)
+        if (Access.Check(http, Scope.Admin, "portId", portId) is { } denied)
         {
             return denied;
         }
@@ -112,9 +112,9 @@ internal static class AdminViewEndpoints
         return Answers.From(result.Outcome, body);
     }
 
-    private static async Task<IResult> GetOverview(HttpContext http, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> GetOverview(HttpContext http, IGrainFactory grains)
     {
-        if (Access.Check(http, keys, Scope.Admin) is { } denied)
+        if (Access.Check(http, Scope.Admin) is { } denied)
         {
             return denied;
         }
@@ -124,9 +124,9 @@ internal static class AdminViewEndpoints
     }
 
     /// <summary>The key (admin, every account: no prefix) and the paging query of a list.</summary>
-    private static ((int Limit, string? After) Page, IResult? Problem) ReadPage(HttpContext http, ApiKeyRing keys)
+    private static ((int Limit, string? After) Page, IResult? Problem) ReadPage(HttpContext http)
     {
-        if (Access.Check(http, keys, Scope.Admin) is { } denied)
+        if (Access.Check(http, Scope.Admin) is { } denied)
         {
             return ((0, null), denied);
         }

@@ -26,9 +26,9 @@ internal static class InstallEndpoints
 
     private static IInstallGrain Install(IGrainFactory grains, string installId) => GrainReferences<IInstallGrain>.Get(grains, installId);
 
-    private static async Task<IResult> Reserve(HttpContext http, string installId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> Reserve(HttpContext http, string installId, IGrainFactory grains)
     {
-        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, "installId", installId);
+        var (fields, problem) = await RequestGate.OpenAsync(http, Scope.Relay, "installId", installId);
         if (problem is not null)
         {
             return problem;
@@ -52,9 +52,9 @@ internal static class InstallEndpoints
             .With("geminiRemaining", result.GeminiRemaining));
     }
 
-    private static async Task<IResult> Commit(HttpContext http, string installId, string requestId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> Commit(HttpContext http, string installId, string requestId, IGrainFactory grains)
     {
-        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, "installId", installId, requestId, emptyIsObject: true);
+        var (fields, problem) = await RequestGate.OpenAsync(http, Scope.Relay, "installId", installId, requestId, emptyIsObject: true);
         if (problem is not null)
         {
             return problem;
@@ -72,23 +72,23 @@ internal static class InstallEndpoints
         return Answers.From(result.Outcome, result.Receipt, result.Errors);
     }
 
-    private static Task<IResult> Release(HttpContext http, string installId, string requestId, ApiKeyRing keys, IGrainFactory grains) =>
-        LifecycleRoutes.ReleaseAsync(http, keys, "installId", installId, requestId, async () =>
+    private static Task<IResult> Release(HttpContext http, string installId, string requestId, IGrainFactory grains) =>
+        LifecycleRoutes.ReleaseAsync(http, "installId", installId, requestId, async () =>
         {
             var result = await Install(grains, installId).Release(requestId);
             return (result.Outcome, result.Receipt, result.Errors);
         });
 
-    private static Task<IResult> GetReservation(HttpContext http, string installId, string requestId, ApiKeyRing keys, IGrainFactory grains) =>
-        LifecycleRoutes.GetReservationAsync(http, keys, "installId", installId, requestId, async () =>
+    private static Task<IResult> GetReservation(HttpContext http, string installId, string requestId, IGrainFactory grains) =>
+        LifecycleRoutes.GetReservationAsync(http, "installId", installId, requestId, async () =>
         {
             var result = await Install(grains, installId).GetReservation(requestId);
             return (result.Outcome, result.Reservation, result.Errors);
         });
 
-    private static async Task<IResult> GetInstall(HttpContext http, string installId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> GetInstall(HttpContext http, string installId, IGrainFactory grains)
     {
-        if (Access.Check(http, keys, Scope.Relay, "installId", installId) is { } denied)
+        if (Access.Check(http, Scope.Relay, "installId", installId) is { } denied)
         {
             return denied;
         }
@@ -97,9 +97,9 @@ internal static class InstallEndpoints
         return Answers.From(result.Outcome, result.Account, result.Errors);
     }
 
-    private static async Task<IResult> GetTiers(HttpContext http, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> GetTiers(HttpContext http, IGrainFactory grains)
     {
-        if (Access.Check(http, keys, Scope.Admin) is { } denied)
+        if (Access.Check(http, Scope.Admin) is { } denied)
         {
             return denied;
         }
@@ -108,9 +108,9 @@ internal static class InstallEndpoints
         return Answers.Ok(quotas);
     }
 
-    private static async Task<IResult> PutTier(HttpContext http, string tier, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> PutTier(HttpContext http, string tier, IGrainFactory grains)
     {
-        if (Access.Check(http, keys, Scope.Admin) is { } denied)
+        if (Access.Check(http, Scope.Admin) is { } denied)
         {
             return denied;
         }
@@ -137,9 +137,9 @@ internal static class InstallEndpoints
         return Answers.From(result.Outcome, result.Quota, result.Errors);
     }
 
-    private static async Task<IResult> ListInstalls(HttpContext http, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> ListInstalls(HttpContext http, IGrainFactory grains)
     {
-        if (Access.Check(http, keys, Scope.Admin) is { } denied)
+        if (Access.Check(http, Scope.Admin) is { } denied)
         {
             return denied;
         }

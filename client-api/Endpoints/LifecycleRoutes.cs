@@ -12,10 +12,10 @@ internal static class LifecycleRoutes
 {
     /// <summary>A release: no body or an empty object, one grain call.</summary>
     public static async Task<IResult> ReleaseAsync<TReceipt>(
-        HttpContext http, ApiKeyRing keys, string keyField, string accountId, string requestId,
+        HttpContext http, string keyField, string accountId, string requestId,
         Func<Task<(Outcome Outcome, TReceipt? Receipt, ValidationErrors? Errors)>> release)
     {
-        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, keyField, accountId, requestId, emptyIsObject: true);
+        var (fields, problem) = await RequestGate.OpenAsync(http, Scope.Relay, keyField, accountId, requestId, emptyIsObject: true);
         if (problem is not null)
         {
             return problem;
@@ -32,10 +32,10 @@ internal static class LifecycleRoutes
 
     /// <summary>A reservation read, one grain call.</summary>
     public static async Task<IResult> GetReservationAsync<TReservation>(
-        HttpContext http, ApiKeyRing keys, string keyField, string accountId, string requestId,
+        HttpContext http, string keyField, string accountId, string requestId,
         Func<Task<(Outcome Outcome, TReservation? Reservation, ValidationErrors? Errors)>> read)
     {
-        if (Access.Check(http, keys, Scope.Relay, keyField, accountId) is { } denied)
+        if (Access.Check(http, Scope.Relay, keyField, accountId) is { } denied)
         {
             return denied;
         }

@@ -31,9 +31,9 @@ internal static class PoolEndpoints
 
     private static IPoolGrain Pool(IGrainFactory grains, string poolId) => GrainReferences<IPoolGrain>.Get(grains, poolId);
 
-    private static async Task<IResult> SetLimit(HttpContext http, string poolId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> SetLimit(HttpContext http, string poolId, IGrainFactory grains)
     {
-        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Admin, KeyField, poolId);
+        var (fields, problem) = await RequestGate.OpenAsync(http, Scope.Admin, KeyField, poolId);
         if (problem is not null)
         {
             return problem;
@@ -50,9 +50,9 @@ internal static class PoolEndpoints
         return Answers.From(result.Outcome, result.Pool, result.Errors);
     }
 
-    private static async Task<IResult> Grant(HttpContext http, string poolId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> Grant(HttpContext http, string poolId, IGrainFactory grains)
     {
-        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Admin, KeyField, poolId);
+        var (fields, problem) = await RequestGate.OpenAsync(http, Scope.Admin, KeyField, poolId);
         if (problem is not null)
         {
             return problem;
@@ -71,9 +71,9 @@ internal static class PoolEndpoints
         return Answers.From(result.Outcome, result.Receipt, result.Errors);
     }
 
-    private static async Task<IResult> Reserve(HttpContext http, string poolId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> Reserve(HttpContext http, string poolId, IGrainFactory grains)
     {
-        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, KeyField, poolId);
+        var (fields, problem) = await RequestGate.OpenAsync(http, Scope.Relay, KeyField, poolId);
         if (problem is not null)
         {
             return problem;
@@ -97,9 +97,9 @@ internal static class PoolEndpoints
             .With("remainingMicros", result.Refusal?.RemainingMicros));
     }
 
-    private static async Task<IResult> Commit(HttpContext http, string poolId, string requestId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> Commit(HttpContext http, string poolId, string requestId, IGrainFactory grains)
     {
-        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, KeyField, poolId, requestId);
+        var (fields, problem) = await RequestGate.OpenAsync(http, Scope.Relay, KeyField, poolId, requestId);
         if (problem is not null)
         {
             return problem;
@@ -122,16 +122,16 @@ internal static class PoolEndpoints
         return Answers.From(result.Outcome, result.Receipt, result.Errors);
     }
 
-    private static Task<IResult> Release(HttpContext http, string poolId, string requestId, ApiKeyRing keys, IGrainFactory grains) =>
-        LifecycleRoutes.ReleaseAsync(http, keys, KeyField, poolId, requestId, async () =>
+    private static Task<IResult> Release(HttpContext http, string poolId, string requestId, IGrainFactory grains) =>
+        LifecycleRoutes.ReleaseAsync(http, KeyField, poolId, requestId, async () =>
         {
             var result = await Pool(grains, poolId).Release(requestId);
             return (result.Outcome, result.Receipt, result.Errors);
         });
 
-    private static async Task<IResult> FreeUsage(HttpContext http, string poolId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> FreeUsage(HttpContext http, string poolId, IGrainFactory grains)
     {
-        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, KeyField, poolId);
+        var (fields, problem) = await RequestGate.OpenAsync(http, Scope.Relay, KeyField, poolId);
         if (problem is not null)
         {
             return problem;
@@ -155,16 +155,16 @@ internal static class PoolEndpoints
         return Answers.From(result.Outcome, result.Record is null ? null : PoolUsageJson.From(result.Record), result.Errors);
     }
 
-    private static Task<IResult> GetReservation(HttpContext http, string poolId, string requestId, ApiKeyRing keys, IGrainFactory grains) =>
-        LifecycleRoutes.GetReservationAsync(http, keys, KeyField, poolId, requestId, async () =>
+    private static Task<IResult> GetReservation(HttpContext http, string poolId, string requestId, IGrainFactory grains) =>
+        LifecycleRoutes.GetReservationAsync(http, KeyField, poolId, requestId, async () =>
         {
             var result = await Pool(grains, poolId).GetReservation(requestId);
             return (result.Outcome, result.Reservation, result.Errors);
         });
 
-    private static async Task<IResult> GetPool(HttpContext http, string poolId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> GetPool(HttpContext http, string poolId, IGrainFactory grains)
     {
-        if (Access.Check(http, keys, Scope.Relay, KeyField, poolId) is { } denied)
+        if (Access.Check(http, Scope.Relay, KeyField, poolId) is { } denied)
         {
             return denied;
         }
@@ -173,9 +173,9 @@ internal static class PoolEndpoints
         return Answers.From(result.Outcome, result.Pool, result.Errors);
     }
 
-    private static async Task<IResult> ListUsage(HttpContext http, string poolId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> ListUsage(HttpContext http, string poolId, IGrainFactory grains)
     {
-        if (Access.Check(http, keys, Scope.Relay, KeyField, poolId) is { } denied)
+        if (Access.Check(http, Scope.Relay, KeyField, poolId) is { } denied)
         {
             return denied;
         }

@@ -29,9 +29,9 @@ internal static class PortEndpoints
 
     private static IPortGrain Port(IGrainFactory grains, string portId) => GrainReferences<IPortGrain>.Get(grains, portId);
 
-    private static async Task<IResult> GetBudget(HttpContext http, string portId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> GetBudget(HttpContext http, string portId, IGrainFactory grains)
     {
-        if (Access.Check(http, keys, Scope.Relay, KeyField, portId) is { } denied)
+        if (Access.Check(http, Scope.Relay, KeyField, portId) is { } denied)
         {
             return denied;
         }
@@ -40,9 +40,9 @@ internal static class PortEndpoints
         return Answers.From(result.Outcome, result.Budget, result.Errors);
     }
 
-    private static async Task<IResult> PutBudget(HttpContext http, string portId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> PutBudget(HttpContext http, string portId, IGrainFactory grains)
     {
-        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Admin, KeyField, portId);
+        var (fields, problem) = await RequestGate.OpenAsync(http, Scope.Admin, KeyField, portId);
         if (problem is not null)
         {
             return problem;
@@ -63,9 +63,9 @@ internal static class PortEndpoints
         return Answers.From(result.Outcome, result.Budget, result.Errors);
     }
 
-    private static async Task<IResult> Reserve(HttpContext http, string portId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> Reserve(HttpContext http, string portId, IGrainFactory grains)
     {
-        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, KeyField, portId);
+        var (fields, problem) = await RequestGate.OpenAsync(http, Scope.Relay, KeyField, portId);
         if (problem is not null)
         {
             return problem;
@@ -87,9 +87,9 @@ internal static class PortEndpoints
             .With("capTokens", result.Refusal?.CapTokens));
     }
 
-    private static async Task<IResult> Commit(HttpContext http, string portId, string requestId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> Commit(HttpContext http, string portId, string requestId, IGrainFactory grains)
     {
-        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, KeyField, portId, requestId);
+        var (fields, problem) = await RequestGate.OpenAsync(http, Scope.Relay, KeyField, portId, requestId);
         if (problem is not null)
         {
             return problem;
@@ -107,16 +107,16 @@ internal static class PortEndpoints
         return Answers.From(result.Outcome, result.Receipt, result.Errors);
     }
 
-    private static Task<IResult> Release(HttpContext http, string portId, string requestId, ApiKeyRing keys, IGrainFactory grains) =>
-        LifecycleRoutes.ReleaseAsync(http, keys, KeyField, portId, requestId, async () =>
+    private static Task<IResult> Release(HttpContext http, string portId, string requestId, IGrainFactory grains) =>
+        LifecycleRoutes.ReleaseAsync(http, KeyField, portId, requestId, async () =>
         {
             var result = await Port(grains, portId).Release(requestId);
             return (result.Outcome, result.Receipt, result.Errors);
         });
 
-    private static async Task<IResult> RecordUsage(HttpContext http, string portId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> RecordUsage(HttpContext http, string portId, IGrainFactory grains)
     {
-        var (fields, problem) = await RequestGate.OpenAsync(http, keys, Scope.Relay, KeyField, portId);
+        var (fields, problem) = await RequestGate.OpenAsync(http, Scope.Relay, KeyField, portId);
         if (problem is not null)
         {
             return problem;
@@ -135,16 +135,16 @@ internal static class PortEndpoints
         return Answers.From(result.Outcome, result.Receipt, result.Errors);
     }
 
-    private static Task<IResult> GetReservation(HttpContext http, string portId, string requestId, ApiKeyRing keys, IGrainFactory grains) =>
-        LifecycleRoutes.GetReservationAsync(http, keys, KeyField, portId, requestId, async () =>
+    private static Task<IResult> GetReservation(HttpContext http, string portId, string requestId, IGrainFactory grains) =>
+        LifecycleRoutes.GetReservationAsync(http, KeyField, portId, requestId, async () =>
         {
             var result = await Port(grains, portId).GetReservation(requestId);
             return (result.Outcome, result.Reservation, result.Errors);
         });
 
-    private static async Task<IResult> GetUsage(HttpContext http, string portId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> GetUsage(HttpContext http, string portId, IGrainFactory grains)
     {
-        if (Access.Check(http, keys, Scope.Relay, KeyField, portId) is { } denied)
+        if (Access.Check(http, Scope.Relay, KeyField, portId) is { } denied)
         {
             return denied;
         }
@@ -164,9 +164,9 @@ internal static class PortEndpoints
         return Answers.From(result.Outcome, result.Usage, result.Errors);
     }
 
-    private static async Task<IResult> GetBreakdown(HttpContext http, string portId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> GetBreakdown(HttpContext http, string portId, IGrainFactory grains)
     {
-        if (Access.Check(http, keys, Scope.Relay, KeyField, portId) is { } denied)
+        if (Access.Check(http, Scope.Relay, KeyField, portId) is { } denied)
         {
             return denied;
         }
@@ -175,9 +175,9 @@ internal static class PortEndpoints
         return Answers.From(result.Outcome, result.Items, result.Errors);
     }
 
-    private static async Task<IResult> GetPort(HttpContext http, string portId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> GetPort(HttpContext http, string portId, IGrainFactory grains)
     {
-        if (Access.Check(http, keys, Scope.Relay, KeyField, portId) is { } denied)
+        if (Access.Check(http, Scope.Relay, KeyField, portId) is { } denied)
         {
             return denied;
         }

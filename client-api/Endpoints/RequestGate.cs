@@ -14,10 +14,10 @@ namespace Metering.ClientApi.Endpoints;
 internal static class RequestGate
 {
     public static async Task<(JsonFields? Body, IResult? Problem)> OpenAsync(
-        HttpContext http, ApiKeyRing keys, Scope scope, string accountName, string accountId,
+        HttpContext http, Scope scope, string accountName, string accountId,
         string? requestId = null, bool emptyIsObject = false, int maxBytes = Limits.MaxBodyBytes)
     {
-        if (Access.Check(http, keys, scope, accountName, accountId) is { } denied)
+        if (Access.Check(http, scope, accountName, accountId) is { } denied)
         {
             return (null, denied);
         }

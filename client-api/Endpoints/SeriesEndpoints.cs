@@ -21,9 +21,9 @@ internal static class SeriesEndpoints
         app.MapGet("/v1/tenants/{tenantId}/daily", TenantDaily).RequireAuthorization(Scopes.Relay).Dates().WithTags("Invoices").WithSummary("Requests, tokens and exact charge per UTC day and deployment (at most 400 days)").Answers<TenantDay[]>();
     }
 
-    private static async Task<IResult> PortDaily(HttpContext http, string portId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> PortDaily(HttpContext http, string portId, IGrainFactory grains)
     {
-        if (Access.Check(http, keys, Scope.Relay, "portId", portId) is { } denied)
+        if (Access.Check(http, Scope.Relay, "portId", portId) is { } denied)
         {
             return denied;
         }
@@ -37,9 +37,9 @@ internal static class SeriesEndpoints
         return Answers.From(result.Outcome, result.Items.ToArray(), result.Errors);
     }
 
-    private static async Task<IResult> TenantDaily(HttpContext http, string tenantId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> TenantDaily(HttpContext http, string tenantId, IGrainFactory grains)
     {
-        if (Access.Check(http, keys, Scope.Relay, "tenantId", tenantId) is { } denied)
+        if (Access.Check(http, Scope.Relay, "tenantId", tenantId) is { } denied)
         {
             return denied;
         }

@@ -28,9 +28,9 @@ internal static class UsageEndpoints
     // The ingest worker is a stateless worker: key 0 reaches the one on the silo serving the call.
     private static IUsageIngestGrain Ingestor(IGrainFactory grains) => grains.GetGrain<IUsageIngestGrain>(0);
 
-    private static async Task<IResult> Ingest(HttpContext http, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> Ingest(HttpContext http, IGrainFactory grains)
     {
-        if (Access.CheckScope(http, keys, Scope.Relay) is { } denied)
+        if (Access.CheckScope(http, Scope.Relay) is { } denied)
         {
             return denied;
         }
@@ -48,7 +48,7 @@ internal static class UsageEndpoints
             return ApiProblems.Invalid(errors);
         }
 
-        if (Access.Check(http, keys, Scope.Relay, "tenantId", usage.TenantId) is { } forbidden)
+        if (Access.Check(http, Scope.Relay, "tenantId", usage.TenantId) is { } forbidden)
         {
             return forbidden;
         }
@@ -68,9 +68,9 @@ internal static class UsageEndpoints
         };
     }
 
-    private static async Task<IResult> IngestBatch(HttpContext http, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> IngestBatch(HttpContext http, IGrainFactory grains)
     {
-        if (Access.CheckScope(http, keys, Scope.Relay) is { } denied)
+        if (Access.CheckScope(http, Scope.Relay) is { } denied)
         {
             return denied;
         }
@@ -110,7 +110,7 @@ internal static class UsageEndpoints
             {
                 results[index] = ApiProblems.Invalid(errors).ToDictionary();
             }
-            else if (Access.Check(http, keys, Scope.Relay, "tenantId", usage.TenantId) is { } forbidden)
+            else if (Access.Check(http, Scope.Relay, "tenantId", usage.TenantId) is { } forbidden)
             {
                 results[index] = forbidden.ToDictionary();
             }
@@ -145,9 +145,9 @@ internal static class UsageEndpoints
         return Results.Json(new UsageBatchAnswer(results), ApiJson.Options);
     }
 
-    private static async Task<IResult> InvoiceLines(HttpContext http, string tenantId, ApiKeyRing keys, IGrainFactory grains)
+    private static async Task<IResult> InvoiceLines(HttpContext http, string tenantId, IGrainFactory grains)
     {
-        if (Access.Check(http, keys, Scope.Relay, "tenantId", tenantId) is { } denied)
+        if (Access.Check(http, Scope.Relay, "tenantId", tenantId) is { } denied)
         {
             return denied;
         }
