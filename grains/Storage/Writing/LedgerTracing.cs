@@ -19,8 +19,9 @@ public static class LedgerTracing
     /// Most caller links on one flush span (callers, not accounts: one account's write carries the
     /// operations of up to <see cref="GrainInterfaces.Common.Limits.MaxFlushBatch"/> callers). 128
     /// is OpenTelemetry's default span link limit: an SDK drops links past it anyway, so keeping
-    /// more would only cost memory on every staged operation. The span's
-    /// <c>metering.flush.links_dropped</c> tells how many callers were left out.
+    /// more would only cost memory on every staged operation. An account's batch keeps at most this
+    /// many of its callers; the span's <c>metering.flush.links_dropped</c> counts those kept by the
+    /// accounts that did not fit on the span.
     /// </summary>
     public const int MaxLinks = 128;
 
