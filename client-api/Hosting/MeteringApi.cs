@@ -1,11 +1,9 @@
-using OpenTelemetry;
+using Metering.ClientApi.Telemetry;
 using Scalar.AspNetCore;
 using Metering.ClientApi.Auth;
 using Metering.ClientApi.Endpoints;
 using Metering.ClientApi.OpenApi;
 using Metering.GrainInterfaces.Common;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 
 namespace Metering.ClientApi.Hosting;
 
@@ -34,22 +32,7 @@ public static class MeteringApi
         });
         builder.Services.AddMeteringOpenApi();
         builder.Services.AddHostedService<Dashboard.FrontEndHeartbeat>();
-        var telemetry = builder.Services.AddOpenTelemetry();
-        telemetry.WithMetrics(metrics => metrics
-            .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.Orleans")
-            .AddPrometheusExporter());
-
-        // Traces (HTTP → grain call → SQL) only where a collector is configured: subscribed
-        // sources create an Activity per request and per grain call even when nothing exports them.
-        if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 })
-        {
-            telemetry
-                .WithTracing(tracing => tracing
-                    .AddAspNetCoreInstrumentation()
-                    .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"))
-                .UseOtlpExporter();
-        }
-
+        builder.AddMeteringTelemetry();
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Metering.GrainInterfaces.Common;
 using Metering.Grains.Storage;
 
@@ -267,6 +268,12 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
         batch.LastAt = now;
         batch.Operations++;
         batch.LastSeq = ++_stagedSeq;
+        // The caller's span (its grain call), so the flush that makes this durable links to it.
+        if (Activity.Current is { } caller && batch.Callers.Count < LedgerTracing.MaxLinks)
+        {
+            batch.Callers.Add(caller.Context);
+        }
+
         _pendingOperations++;
         LedgerMetrics.PendingChanged(_kind.Name, 1);
 
@@ -373,7 +380,8 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
                 batch.Operations,
                 batch.Journal,
                 [.. batch.Holds.Values],
-                batch.SideRows);
+                batch.SideRows,
+                batch.Callers);
             outcome = await WriteWhenQueuedAsync(write);
         }
         catch (InvariantViolationException broken)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Metering.Grains.Storage;
 
 namespace Metering.Grains.Engine;
@@ -33,6 +34,12 @@ internal sealed class PendingBatch<TAccount>
 
     /// <summary>The kind's own rows staged in this batch, in order.</summary>
     public List<SideRow> SideRows { get; } = [];
+
+    /// <summary>
+    /// The spans of the callers staged in this batch, for the flush span's links: at most
+    /// <see cref="LedgerTracing.MaxLinks"/>, and none while nothing is traced.
+    /// </summary>
+    public List<ActivityContext> Callers { get; } = [];
 
     public void Succeed() => _durable.TrySetResult();
 

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Metering.Grains.Storage;
 
 /// <summary>
@@ -9,6 +11,10 @@ namespace Metering.Grains.Storage;
 /// <param name="ExpectedVersion">The version this activation last wrote (0: no row yet); the row moves to it + 1.</param>
 /// <param name="At">The time of the last operation staged (the row's updated_at).</param>
 /// <param name="Operations">How many caller operations this write carries (its weight in the writer's bounds).</param>
+/// <param name="Callers">
+/// The spans of the callers whose operations this write carries, captured when each was staged
+/// (at most <see cref="LedgerTracing.MaxLinks"/>; empty when nothing is traced): the flush span links to them.
+/// </param>
 internal sealed record AccountWrite(
     string Kind,
     string AccountId,
@@ -18,8 +24,12 @@ internal sealed record AccountWrite(
     int Operations,
     IReadOnlyList<JournalEntry> Journal,
     IReadOnlyList<StoredHold> Holds,
-    IReadOnlyList<SideRow> SideRows)
+    IReadOnlyList<SideRow> SideRows,
+    IReadOnlyList<ActivityContext>? Callers = null)
 {
     /// <summary>The account's identity in the tables, for fencing and lock order.</summary>
     public (string Kind, string AccountId) Key => (Kind, AccountId);
+
+    /// <summary>The callers' spans, none when not given.</summary>
+    public IReadOnlyList<ActivityContext> CallerSpans => Callers ?? [];
 }

@@ -15,6 +15,16 @@ internal static class FlushMetrics
     /// <summary>The one meter of the ledger, for every layer of it.</summary>
     public static Meter Meter { get; } = new(MeterName);
 
+    /// <summary>
+    /// Buckets for a flush's times, in seconds: from half a millisecond (a flush on an idle
+    /// database) to 10 s (far past the 503 bound on waiting). Without them an SDK uses its
+    /// default buckets, made for milliseconds (0 to 10,000), and every flush lands in the first.
+    /// </summary>
+    internal static InstrumentAdvice<double> FlushSeconds { get; } = new()
+    {
+        HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    };
+
     private static readonly Histogram<int> Accounts = Meter.CreateHistogram<int>(
         "metering.ledger.flush.accounts", "{account}", "Accounts written by one shared flush (one transaction)");
 
@@ -22,10 +32,10 @@ internal static class FlushMetrics
         "metering.ledger.flush.batch_size", "{operation}", "Operations written by one shared flush (one transaction)");
 
     private static readonly Histogram<double> Wait = Meter.CreateHistogram<double>(
-        "metering.ledger.flush.wait", "s", "How long the oldest account write of a flush waited for a writer");
+        "metering.ledger.flush.wait", "s", "How long the oldest account write of a flush waited for a writer", tags: null, advice: FlushSeconds);
 
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(
-        "metering.ledger.flush.duration", "s", "Time of one shared flush, from taking a connection to the commit (retries without failed accounts included), by status");
+        "metering.ledger.flush.duration", "s", "Time of one shared flush, from taking a connection to the commit (retries without failed accounts included), by status", tags: null, advice: FlushSeconds);
 
     private static readonly Counter<long> AccountWrites = Meter.CreateCounter<long>(
         "metering.ledger.flush.account_writes", "{account}", "Account writes by what they came to (committed, fenced, duplicate_keys, failed)");

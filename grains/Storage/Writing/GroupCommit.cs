@@ -16,6 +16,7 @@ namespace Metering.Grains.Storage;
 /// weight (operations, events) as well as on count, and a batch is cut before an item whose key is
 /// already in it (one account written twice in one statement is an error in PostgreSQL), which a
 /// channel reader cannot peek at. Writers run on the thread pool, never on a grain's scheduler.
+/// Each transaction is one span (<see cref="LedgerTracing"/>) linked to its callers' spans.
 /// </remarks>
 /// <typeparam name="TItem">What one caller submits.</typeparam>
 /// <typeparam name="TResult">What one caller gets back.</typeparam>
@@ -29,6 +30,8 @@ internal sealed class GroupCommit<TItem, TResult>
     private readonly Func<TItem, int> _weightOf;
     private readonly Func<TItem, object> _keyOf;
     private readonly Func<GroupCommitBatch<TItem>, Task<IReadOnlyList<TResult>>> _write;
+    private readonly Func<TItem, IReadOnlyList<ActivityContext>>? _callersOf;
+    private readonly string _spanName;
     private int _queuedWeight;
     private int _writersRunning;
 
@@ -36,12 +39,17 @@ internal sealed class GroupCommit<TItem, TResult>
     /// <param name="weightOf">An item's weight (at least 1).</param>
     /// <param name="keyOf">An item's key: two items with equal keys never share a batch.</param>
     /// <param name="write">Writes one batch in one transaction; returns one result per item, in order.</param>
+    /// <param name="callersOf">
+    /// The spans an item was made for, when it gathers several callers (an account's operations);
+    /// without it, the span current when the item was submitted. The flush span links to them.
+    /// </param>
     public GroupCommit(
         string name,
         GroupCommitBounds bounds,
         Func<TItem, int> weightOf,
         Func<TItem, object> keyOf,
-        Func<GroupCommitBatch<TItem>, Task<IReadOnlyList<TResult>>> write)
+        Func<GroupCommitBatch<TItem>, Task<IReadOnlyList<TResult>>> write,
+        Func<TItem, IReadOnlyList<ActivityContext>>? callersOf = null)
     {
         bounds.Validate();
         _name = name;
@@ -49,6 +57,8 @@ internal sealed class GroupCommit<TItem, TResult>
         _weightOf = weightOf;
         _keyOf = keyOf;
         _write = write;
+        _callersOf = callersOf;
+        _spanName = $"{name} flush";
     }
 
     /// <summary>True when an item of this weight would be queued now (a hint: another caller may take the room first).</summary>
@@ -68,7 +78,8 @@ internal sealed class GroupCommit<TItem, TResult>
     public Task<TResult> SubmitAsync(TItem item)
     {
         int weight = _weightOf(item);
-        var entry = new Entry(item, weight, Stopwatch.GetTimestamp());
+        // The caller's span, kept for the flush span's links (default when nothing is traced).
+        var entry = new Entry(item, weight, Stopwatch.GetTimestamp(), Activity.Current?.Context ?? default);
         bool startWriter = false;
         lock (_gate)
         {
@@ -98,6 +109,9 @@ internal sealed class GroupCommit<TItem, TResult>
 
     private async Task WriteLoopAsync()
     {
+        // The writer inherited the span of whichever caller started it, but it writes for every
+        // caller: without this, each flush (and its SQL) would hang under that one request.
+        Activity.Current = null;
         while (true)
         {
             List<Entry> batch;
@@ -163,10 +177,12 @@ internal sealed class GroupCommit<TItem, TResult>
             weight += batch[i].Weight;
         }
 
+        var longestWait = Stopwatch.GetElapsedTime(batch[0].Queued, taken);
+        using var span = StartSpan(batch, weight, longestWait);
         IReadOnlyList<TResult> results;
         try
         {
-            results = await _write(new GroupCommitBatch<TItem>(items, weight, Stopwatch.GetElapsedTime(batch[0].Queued, taken)));
+            results = await _write(new GroupCommitBatch<TItem>(items, weight, longestWait));
             if (results.Count != items.Length)
             {
                 throw new InvalidOperationException($"a {_name} write answered {results.Count} results for {items.Length} items");
@@ -174,6 +190,9 @@ internal sealed class GroupCommit<TItem, TResult>
         }
         catch (Exception error)
         {
+            span?.SetStatus(ActivityStatusCode.Error, error.Message);
+            span?.AddException(error);
+
             // Whatever failed, nothing of this transaction committed: every caller hears so.
             foreach (var entry in batch)
             {
@@ -189,7 +208,53 @@ internal sealed class GroupCommit<TItem, TResult>
         }
     }
 
-    private sealed class Entry(TItem item, int weight, long queued)
+    /// <summary>
+    /// The flush's span, current while the batch is written (so its SQL commands are its
+    /// children): a root, linked to the callers' spans, at most <see cref="LedgerTracing.MaxLinks"/>.
+    /// Null, at the cost of one check, when no tracer listens.
+    /// </summary>
+    private Activity? StartSpan(List<Entry> batch, int weight, TimeSpan longestWait)
+    {
+        if (!LedgerTracing.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var links = new List<ActivityLink>(Math.Min(batch.Count, LedgerTracing.MaxLinks));
+        int dropped = 0;
+        foreach (var entry in batch)
+        {
+            IReadOnlyList<ActivityContext> callers = _callersOf is null ? [entry.Caller] : _callersOf(entry.Item);
+            foreach (var caller in callers)
+            {
+                if (caller == default)
+                {
+                    continue;
+                }
+
+                if (links.Count < LedgerTracing.MaxLinks)
+                {
+                    links.Add(new ActivityLink(caller));
+                }
+                else
+                {
+                    dropped++;
+                }
+            }
+        }
+
+        var tags = new ActivityTagsCollection
+        {
+            ["metering.flush.items"] = batch.Count,
+            ["metering.flush.weight"] = weight,
+            ["metering.flush.longest_wait_seconds"] = longestWait.TotalSeconds,
+            ["metering.flush.links_dropped"] = dropped,
+        };
+        // Activity.Current is null here (WriteLoopAsync), so the default parent makes a root.
+        return LedgerTracing.Source.StartActivity(_spanName, ActivityKind.Internal, default(ActivityContext), tags, links);
+    }
+
+    private sealed class Entry(TItem item, int weight, long queued, ActivityContext caller)
     {
         public TItem Item { get; } = item;
 
@@ -197,6 +262,9 @@ internal sealed class GroupCommit<TItem, TResult>
 
         /// <summary>When it was submitted (a <see cref="Stopwatch"/> timestamp).</summary>
         public long Queued { get; } = queued;
+
+        /// <summary>The submitter's span (default when it had none).</summary>
+        public ActivityContext Caller { get; } = caller;
 
         public TaskCompletionSource<TResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
