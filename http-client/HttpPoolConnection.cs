@@ -20,7 +20,9 @@ namespace Metering.ApiClient;
 /// <remarks>
 /// Over HTTP a first answer (<c>201</c>) and a replay (<c>200</c>) carry the same body; both are
 /// returned as <see cref="Outcome.Created"/> for a reserve and <see cref="Outcome.Ok"/> for a commit,
-/// which the helper treats alike.
+/// which the helper treats alike. A free call's record comes back without the pool's log position
+/// (<see cref="PoolUsageRecord.Sequence"/> is 0: the HTTP answer does not carry it) and with the
+/// call details as sent.
 /// </remarks>
 public sealed class HttpPoolConnection(MeteringApiClient api, string poolId) : IPoolConnection
 {
