@@ -44,6 +44,14 @@ set -e
 # ("Total tests: N" followed by "Passed: N", "Failed: N", "Skipped: N" lines).
 count() { awk -v key="$1" '/^Total tests:/ {seen=1} seen && $1 == key":" {n=$2} END {print n+0}' "$log"; }
 if grep -q '^Total tests:' "$log"; then
+    # Failures are repeated here, with their messages (at most 40 lines each), because a CI log
+    # is often read from its tail and a failure among 1,200 passes is easy to miss.
+    if [[ $(count Failed) -gt 0 ]]; then
+        echo "==> failed tests" >&2
+        awk '/^ +Failed [A-Za-z]/ {show=1; n=0}
+             /^ +(Passed|Skipped) [A-Za-z]/ || /^Total tests:/ || /^\[xUnit/ {show=0}
+             show && n++ < 40' "$log"
+    fi
     echo "$(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 else
     echo "test.sh: the test runner printed no summary" >&2

@@ -69,6 +69,14 @@ public static class Limits
     public const int NearestLimitsShown = 10;
 
     /// <summary>
+    /// Most accounts each silo keeps on its board of those nearest their limits (and reports to the
+    /// overview every few seconds). Ten times what is shown, so an account that leaves the top
+    /// (a grant, a new period) is replaced by one the board already knows. Past it, a new account
+    /// takes the place of the emptiest only when it is fuller.
+    /// </summary>
+    public const int NearLimitsTracked = 100;
+
+    /// <summary>
     /// Most open holds one account may have at once. A relay fleet holds one per in-flight model
     /// call; 8,192 in flight on one account is far beyond any real fleet, and the bound keeps the
     /// grain's memory and its activation load time small. It also keeps the sum of holds of

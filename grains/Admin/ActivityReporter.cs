@@ -5,14 +5,15 @@ using Microsoft.Extensions.Logging;
 namespace Metering.Grains.Admin;
 
 /// <summary>
-/// Tells the overview (<see cref="IClusterOverviewGrain"/>) this silo's recent activity every
-/// <see cref="Interval"/>. Pushed rather than pulled: Orleans has no public way for a grain to
+/// Tells the overview (<see cref="IClusterOverviewGrain"/>) this silo's recent activity and its
+/// accounts nearest their limits (<see cref="NearLimitBoard"/>) every <see cref="Interval"/>. Pushed rather than pulled: Orleans has no public way for a grain to
 /// call "every silo", and a missed report only ages out (<see cref="GrainInterfaces.Common.Limits.ActivityFreshSeconds"/>).
 /// Failures (the silo still joining, the overview moving) are logged at debug level and retried
 /// at the next tick.
 /// </summary>
 internal sealed partial class ActivityReporter(
-    IGrainFactory grains, ILocalSiloDetails silo, LedgerActivity activity, TimeProvider time, ILogger<ActivityReporter> logger) : BackgroundService
+    IGrainFactory grains, ILocalSiloDetails silo, LedgerActivity activity, NearLimitBoard board, TimeProvider time, ILogger<ActivityReporter> logger)
+    : BackgroundService
 {
     /// <summary>Time between two reports: a sixth of the freshness bound, so two lost reports in a row still leave the silo counted.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
@@ -24,7 +25,7 @@ internal sealed partial class ActivityReporter(
         {
             try
             {
-                await grains.GetGrain<IClusterOverviewGrain>(IClusterOverviewGrain.Key).Report(activity.Snapshot(silo.SiloAddress.ToString()));
+                await grains.GetGrain<IClusterOverviewGrain>(IClusterOverviewGrain.Key).Report(activity.Snapshot(silo.SiloAddress.ToString()) with { NearLimits = board.Snapshot() });
             }
             catch (Exception error)
             {

@@ -2,7 +2,6 @@ using Metering.GrainInterfaces.Admin;
 using Metering.GrainInterfaces.Common;
 using Metering.GrainInterfaces.Pools;
 using Metering.GrainInterfaces.Ports;
-using Metering.Grains.Engine;
 using Metering.Grains.Pools;
 using Metering.Grains.Ports;
 using Metering.Grains.Storage;
@@ -69,12 +68,6 @@ internal static class AdminViewQueries
         "SELECT op_key, response::text FROM ledger_journal " +
         "WHERE kind = 'pool' AND account_id = $1 AND operation = 'grant' AND ($2::text IS NULL OR op_key > $2) " +
         "ORDER BY op_key LIMIT $3";
-
-    // Served by the expression index ledger_account_pool_fill (0008): same expression, same predicate.
-    private const string NearestPoolsSql =
-        "SELECT account_id, (state->>'usedMicros')::bigint, (state->>'limitMicros')::bigint FROM ledger_account " +
-        "WHERE kind = 'pool' AND (((state->>'usedMicros')::numeric) / NULLIF((state->>'limitMicros')::numeric, 0)) IS NOT NULL " +
-        "ORDER BY (((state->>'usedMicros')::numeric) / NULLIF((state->>'limitMicros')::numeric, 0)) DESC NULLS LAST LIMIT $1";
 
     public static async Task<(List<PoolView> Items, bool More)> PoolsAsync(NpgsqlDataSource db, string? after, int limit, DateTimeOffset now)
     {
@@ -241,22 +234,6 @@ internal static class AdminViewQueries
         }
 
         return (items, false);
-    }
-
-    public static async Task<List<NearLimit>> NearestPoolsAsync(NpgsqlDataSource db, int count)
-    {
-        await using var cmd = db.CreateCommand(NearestPoolsSql);
-        cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
-        var items = new List<NearLimit>(count);
-        await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            long used = reader.GetInt64(1);
-            long limit = reader.GetInt64(2);
-            items.Add(new NearLimit(AccountKinds.Pool, reader.GetString(0), used, limit, (double)used / limit));
-        }
-
-        return items;
     }
 
     private static void AddPage(NpgsqlCommand cmd, string? after, int limit, DateTimeOffset now)

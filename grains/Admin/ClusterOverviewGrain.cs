@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Metering.GrainInterfaces.Admin;
 using Metering.GrainInterfaces.Common;
 using Metering.Grains.Storage;
+using Metering.Grains.Time;
 
 namespace Metering.Grains.Admin;
 
@@ -11,10 +12,11 @@ namespace Metering.Grains.Admin;
 /// only, at most <see cref="Limits.MaxReportingProcesses"/> of each kind and for
 /// <see cref="Limits.ActivityFreshSeconds"/>: a new activation starts empty and is told again by
 /// every process within seconds. Membership comes from Orleans itself, PostgreSQL's reachability
-/// from a probe made when asked, the nearest limits from an index (migration 0008).
+/// from a probe made when asked, the nearest limits from the silos' reports (each silo's
+/// <see cref="NearLimitBoard"/>; the newest reading of an account wins when it moved between silos).
 /// </summary>
 [GrainType("cluster-overview")]
-internal sealed class ClusterOverviewGrain(LedgerStore store, TimeProvider time) : Grain, IClusterOverviewGrain
+internal sealed class ClusterOverviewGrain(LedgerStore store, TimeProvider time, LedgerClock ledgerClock) : Grain, IClusterOverviewGrain
 {
     /// <summary>How long the PostgreSQL probe may take before it counts as unreachable.</summary>
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
@@ -54,7 +56,13 @@ internal sealed class ClusterOverviewGrain(LedgerStore store, TimeProvider time)
             .ToList();
 
         var (reachable, millis) = await ProbeAsync();
-        var nearest = reachable ? await NearestAsync() : [];
+        var nearest = NearLimitBoard.Fullest(_silos.Values
+                .SelectMany(a => a.NearLimits ?? [])
+                .Where(n => n.CountsAt(ledgerClock.Time.GetUtcNow()))
+                .GroupBy(n => (n.Kind, n.Id))
+                .Select(g => g.MaxBy(n => n.At)!))
+            .Take(Limits.NearestLimitsShown)
+            .ToList();
         var operations = _silos.Values.SelectMany(a => a.Operations)
             .GroupBy(o => (o.Kind, o.Operation, o.Outcome))
             .Select(g => new OperationCount(g.Key.Kind, g.Key.Operation, g.Key.Outcome, g.Sum(o => o.Count)))
@@ -97,18 +105,6 @@ internal sealed class ClusterOverviewGrain(LedgerStore store, TimeProvider time)
         catch (Exception error) when (error is DbException or TimeoutException or OperationCanceledException)
         {
             return (false, null);
-        }
-    }
-
-    private async Task<List<NearLimit>> NearestAsync()
-    {
-        try
-        {
-            return await AdminViewQueries.NearestPoolsAsync(store.DataSource, Limits.NearestLimitsShown);
-        }
-        catch (Exception error) when (error is DbException or TimeoutException)
-        {
-            return [];
         }
     }
 }

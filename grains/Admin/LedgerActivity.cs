@@ -74,7 +74,7 @@ internal sealed class LedgerActivity : IDisposable
         var operations = counts.Select(c => new OperationCount(c.Key.Item1, c.Key.Item2, c.Key.Item3, c.Value))
             .OrderBy(c => c.Kind, StringComparer.Ordinal).ThenBy(c => c.Operation, StringComparer.Ordinal).ThenBy(c => c.Outcome, StringComparer.Ordinal)
             .ToList();
-        return new SiloActivity(silo, now, Limits.ActivityWindowSeconds, operations, flush);
+        return new SiloActivity(silo, now, Limits.ActivityWindowSeconds, operations, flush, []);
     }
 
     public void Dispose() => _listener.Dispose();

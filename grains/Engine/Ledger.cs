@@ -68,6 +68,9 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
     /// <summary>Raised once when the ledger dies, with the reason; the grain reloads or deactivates.</summary>
     public event Action<LedgerDeath>? Died;
 
+    /// <summary>Raised after each flush that committed, on the grain's turn; handlers must not throw.</summary>
+    public event Action? Flushed;
+
     public string AccountId { get; }
 
     /// <summary>The account as decided so far, including staged changes not yet durable.</summary>
@@ -408,6 +411,7 @@ internal sealed class Ledger<TAccount, TDetail, TSide>
                 _closed.Trim(_durableSeq, batch.LastAt);
                 _journal.Trim(_durableSeq, batch.LastAt);
                 batch.Succeed();
+                Flushed?.Invoke();
                 break;
             case FlushStatus.Fenced:
                 Die(new LedgerDeath(LedgerDeathReason.Fenced, null, []), batch);

@@ -1,5 +1,7 @@
 using System.Data.Common;
+using Metering.GrainInterfaces.Admin;
 using Metering.GrainInterfaces.Common;
+using Metering.Grains.Admin;
 using Metering.Grains.Storage;
 using Metering.Grains.Time;
 using Microsoft.Extensions.Logging;
@@ -11,9 +13,12 @@ namespace Metering.Grains.Engine;
 /// loading a fresh one after a failed write), turning storage faults into
 /// <see cref="Outcome.Unavailable"/>, and deactivating when fenced or when an invariant breaks.
 /// Account grains are reentrant so that calls keep arriving while a flush runs (group commit);
-/// each call decides in one synchronous step, so interleaving never splits a decision.
+/// each call decides in one synchronous step, so interleaving never splits a decision. After
+/// its load, each committed flush and each reserve refused for its limit it tells the silo's
+/// <see cref="NearLimitBoard"/> how full it is.
 /// </summary>
-internal abstract partial class LedgerGrain<TAccount, TDetail, TSide>(LedgerStore store, LedgerClock clock, AccountMemory memory, ILogger logger) : Grain
+internal abstract partial class LedgerGrain<TAccount, TDetail, TSide>(
+    LedgerStore store, LedgerClock clock, AccountMemory memory, NearLimitBoard board, ILogger logger) : Grain
     where TAccount : class
     where TSide : class
 {
@@ -22,6 +27,9 @@ internal abstract partial class LedgerGrain<TAccount, TDetail, TSide>(LedgerStor
     private Task<Ledger<TAccount, TDetail, TSide>>? _loading;
 
     protected abstract LedgerKind<TAccount, TDetail, TSide> Kind { get; }
+
+    /// <summary>How full the account is (for the overview's nearest limits); null when it has no limit.</summary>
+    protected abstract NearLimit? Fill(Ledger<TAccount, TDetail, TSide> ledger, DateTimeOffset now);
 
     /// <summary>The ledger's store, for a kind's own reads (audit pages, usage buckets).</summary>
     protected LedgerStore Store => store;
@@ -60,10 +68,14 @@ internal abstract partial class LedgerGrain<TAccount, TDetail, TSide>(LedgerStor
     {
         var ledger = await Ledger<TAccount, TDetail, TSide>.LoadAsync(store, Kind, AccountId, Now(), [.. _knownReplays], memory);
         ledger.Died += death => OnDied(ledger, death);
+        ledger.Flushed += () => TellBoard(ledger);
         _knownReplays.Clear();
         _ledger = ledger;
+        TellBoard(ledger);
         return ledger;
     }
+
+    private void TellBoard(Ledger<TAccount, TDetail, TSide> ledger) => board.Tell(Kind.Name, AccountId, Fill(ledger, Now()));
 
     private void OnDied(Ledger<TAccount, TDetail, TSide> ledger, LedgerDeath death)
     {
@@ -239,6 +251,10 @@ internal abstract partial class LedgerGrain<TAccount, TDetail, TSide>(LedgerStor
         {
             // Not stored, but decided on staged changes: answer once they are durable.
             await ledger.WhenAnswerable(refusal);
+
+            // A refused account is as near its limit as any: tell the board, which may have
+            // dropped it (a tier's quota changed) while nothing was flushed.
+            TellBoard(ledger);
             return (refusal, null, decided.Refused, null);
         }
 

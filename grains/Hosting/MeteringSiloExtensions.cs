@@ -46,6 +46,7 @@ public static class MeteringSiloExtensions
         silo.Services.AddSingleton<Installs.TierQuotasCache>();
         // The dashboard's overview: this silo's recent ledger activity, told to the overview grain.
         silo.Services.TryAddSingleton<Admin.LedgerActivity>();
+        silo.Services.TryAddSingleton<Admin.NearLimitBoard>();
         silo.Services.AddHostedService<Admin.ActivityReporter>();
         // One instance per silo: its remembered-entries count is this silo's alone.
         silo.Services.TryAddSingleton(_ => AccountMemory.CreateDefault());

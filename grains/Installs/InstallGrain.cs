@@ -1,5 +1,7 @@
+using Metering.GrainInterfaces.Admin;
 using Metering.GrainInterfaces.Common;
 using Metering.GrainInterfaces.Installs;
+using Metering.Grains.Admin;
 using Metering.Grains.Engine;
 using Metering.Grains.Storage;
 using Metering.Grains.Time;
@@ -14,13 +16,32 @@ namespace Metering.Grains.Installs;
 /// </summary>
 [Reentrant]
 [GrainType("install")]
-internal sealed class InstallGrain(LedgerStore store, LedgerClock clock, AccountMemory memory, TierQuotasCache quotaCache, ILogger<InstallGrain> logger)
-    : LedgerGrain<InstallAccount, InstallHoldDetail, NoSideState>(store, clock, memory, logger), IInstallGrain
+internal sealed class InstallGrain(
+    LedgerStore store, LedgerClock clock, AccountMemory memory, TierQuotasCache quotaCache, NearLimitBoard board, ILogger<InstallGrain> logger)
+    : LedgerGrain<InstallAccount, InstallHoldDetail, NoSideState>(store, clock, memory, board, logger), IInstallGrain
 {
     // Release has no body: any repeat is a replay.
     private static readonly byte[] ReleaseHash = RequestHash.Of(Operations.Release);
 
     protected override LedgerKind<InstallAccount, InstallHoldDetail, NoSideState> Kind => InstallLedgerKind.Instance;
+
+    /// <summary>
+    /// The credits on the tier's basis against its quota, with the quotas this silo last read (none
+    /// read yet: not known, so not listed); an unlimited tier has no limit.
+    /// </summary>
+    protected override NearLimit? Fill(Ledger<InstallAccount, InstallHoldDetail, NoSideState> ledger, DateTimeOffset now)
+    {
+        var account = InstallRules.InMonth(ledger.Account, UtcCalendar.MonthKey(now));
+        if (quotaCache.Known?.For(account.Tier) is not { Limit: { } limit } quota)
+        {
+            return null;
+        }
+
+        return quota.Basis == QuotaBasis.Lifetime
+            ? NearLimit.Of(AccountKinds.Install, AccountId, account.LifetimeConsumed, limit, NearLimit.Credits, now, resetsAt: null)
+            : NearLimit.Of(AccountKinds.Install, AccountId, account.MonthlyConsumed, limit, NearLimit.Credits, now,
+                UtcCalendar.PeriodEnd(GrainInterfaces.Ports.BudgetPeriod.Month, now));
+    }
 
     public Task<InstallReserveResult> Reserve(InstallReserveRequest request) =>
         Guard(Operations.Reserve, () => ReserveAsync(request), outcome => new InstallReserveResult(outcome), r => r.Outcome);

@@ -1,5 +1,7 @@
 using Metering.GrainInterfaces.Common;
 using Metering.GrainInterfaces.Installs;
+using Metering.Grains.Admin;
+using Metering.Grains.Engine;
 
 namespace Metering.Grains.Installs;
 
@@ -9,9 +11,11 @@ namespace Metering.Grains.Installs;
 /// the grain tells it of each change before the admin's PUT is answered. It renews its
 /// subscription (and re-reads the quotas) every half of <see cref="Limits.TierQuotasSubscriptionSeconds"/>,
 /// so a silo that missed a notice is behind by at most that. The newest version always wins.
-/// Thread-safe: install grains on every thread of the silo read it.
+/// Thread-safe: install grains on every thread of the silo read it. A change of version takes the
+/// installs off the silo's <see cref="NearLimitBoard"/>: their limits changed, and each tells the
+/// board again at its next change.
 /// </summary>
-internal sealed class TierQuotasCache(IGrainFactory grains, TimeProvider time) : ITierQuotasObserver
+internal sealed class TierQuotasCache(IGrainFactory grains, TimeProvider time, NearLimitBoard board) : ITierQuotasObserver
 {
     private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(Limits.TierQuotasSubscriptionSeconds / 2.0);
 
@@ -19,6 +23,18 @@ internal sealed class TierQuotasCache(IGrainFactory grains, TimeProvider time) :
     private (TierQuotasSnapshot Snapshot, long RenewAt)? _current;
     private Task<TierQuotas>? _renewing;
     private ITierQuotasObserver? _reference;
+
+    /// <summary>The quotas this silo read last, however old; null before the first read.</summary>
+    public TierQuotas? Known
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _current?.Snapshot.Quotas;
+            }
+        }
+    }
 
     /// <summary>The quotas: from memory while the subscription is fresh, else renewed first (one call for every waiting caller).</summary>
     public Task<TierQuotas> GetAsync()
@@ -78,6 +94,11 @@ internal sealed class TierQuotasCache(IGrainFactory grains, TimeProvider time) :
                 ? time.GetTimestamp() + (long)(RenewEvery.TotalSeconds * time.TimestampFrequency)
                 : known.RenewAt;
             var newest = _current is { } current && current.Snapshot.Version > snapshot.Version ? current.Snapshot : snapshot;
+            if (_current is { } before && before.Snapshot.Version != newest.Version)
+            {
+                board.ForgetKind(AccountKinds.Install);
+            }
+
             _current = (newest, renewAt);
             return newest.Quotas;
         }

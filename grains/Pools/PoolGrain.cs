@@ -1,5 +1,7 @@
+using Metering.GrainInterfaces.Admin;
 using Metering.GrainInterfaces.Common;
 using Metering.GrainInterfaces.Pools;
+using Metering.Grains.Admin;
 using Metering.Grains.Engine;
 using Metering.Grains.Storage;
 using Metering.Grains.Time;
@@ -15,14 +17,17 @@ namespace Metering.Grains.Pools;
 /// </summary>
 [Reentrant]
 [GrainType("pool")]
-internal sealed class PoolGrain(LedgerStore store, LedgerClock clock, AccountMemory memory, ILogger<PoolGrain> logger)
-    : LedgerGrain<PoolAccount, PoolHoldDetail, NoSideState>(store, clock, memory, logger), IPoolGrain
+internal sealed class PoolGrain(LedgerStore store, LedgerClock clock, AccountMemory memory, NearLimitBoard board, ILogger<PoolGrain> logger)
+    : LedgerGrain<PoolAccount, PoolHoldDetail, NoSideState>(store, clock, memory, board, logger), IPoolGrain
 {
     private const string Tag = "pool";
     private const string KeyField = "poolId";
     private static readonly byte[] ReleaseHash = RequestHash.Of(Operations.Release);
 
     protected override LedgerKind<PoolAccount, PoolHoldDetail, NoSideState> Kind => PoolLedgerKind.Instance;
+
+    protected override NearLimit? Fill(Ledger<PoolAccount, PoolHoldDetail, NoSideState> ledger, DateTimeOffset now) =>
+        NearLimit.Of(AccountKinds.Pool, AccountId, ledger.Account.UsedMicros, ledger.Account.LimitMicros, NearLimit.Micros, now, resetsAt: null);
 
     public Task<PoolAccountResult> SetLimit(long limitMicros) =>
         Guard(Operations.SetLimit, () => SetLimitAsync(limitMicros), o => new PoolAccountResult(o), r => r.Outcome);

@@ -1,5 +1,7 @@
+using Metering.GrainInterfaces.Admin;
 using Metering.GrainInterfaces.Common;
 using Metering.GrainInterfaces.Ports;
+using Metering.Grains.Admin;
 using Metering.Grains.Engine;
 using Metering.Grains.Storage;
 using Metering.Grains.Time;
@@ -15,13 +17,23 @@ namespace Metering.Grains.Ports;
 /// </summary>
 [Reentrant]
 [GrainType("port")]
-internal sealed class PortGrain(LedgerStore store, LedgerClock clock, AccountMemory memory, ILogger<PortGrain> logger)
-    : LedgerGrain<PortAccount, PortHoldDetail, PortUsageBook>(store, clock, memory, logger), IPortGrain
+internal sealed class PortGrain(LedgerStore store, LedgerClock clock, AccountMemory memory, NearLimitBoard board, ILogger<PortGrain> logger)
+    : LedgerGrain<PortAccount, PortHoldDetail, PortUsageBook>(store, clock, memory, board, logger), IPortGrain
 {
     private const string KeyField = "portId";
     private static readonly byte[] ReleaseHash = RequestHash.Of(Operations.Release);
 
     protected override LedgerKind<PortAccount, PortHoldDetail, PortUsageBook> Kind => PortLedgerKind.Instance;
+
+    /// <summary>This period's tokens against the hard cap (what refuses); a disabled budget has no limit.</summary>
+    protected override NearLimit? Fill(Ledger<PortAccount, PortHoldDetail, PortUsageBook> ledger, DateTimeOffset now)
+    {
+        var budget = ledger.Account.Budget;
+        return budget.Enabled
+            ? NearLimit.Of(AccountKinds.Port, AccountId, Book(ledger, now).Used(PeriodStart(ledger.Account, now)), budget.HardCapTokens,
+                NearLimit.Tokens, now, UtcCalendar.PeriodEnd(budget.Period, now))
+            : null;
+    }
 
     public Task<PortBudgetResult> GetBudget() =>
         Guard("get_budget", GetBudgetAsync, o => new PortBudgetResult(o), r => r.Outcome);

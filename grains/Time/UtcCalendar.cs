@@ -29,6 +29,18 @@ internal static class UtcCalendar
         };
     }
 
+    /// <summary>The first instant after the period containing <paramref name="at"/>: tomorrow, next Monday or the next 1st, at 00:00 UTC.</summary>
+    public static DateTimeOffset PeriodEnd(GrainInterfaces.Ports.BudgetPeriod period, DateTimeOffset at)
+    {
+        var start = PeriodStart(period, at);
+        return StartOf(period switch
+        {
+            GrainInterfaces.Ports.BudgetPeriod.Day => start.AddDays(1),
+            GrainInterfaces.Ports.BudgetPeriod.Week => start.AddDays(7),
+            _ => start.AddMonths(1),
+        });
+    }
+
     /// <summary>Midnight UTC at the start of <paramref name="day"/>.</summary>
     public static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 

@@ -25,6 +25,15 @@ public sealed class DashboardBrowserTests(DashboardSystem system)
         await SignInAsync(page, DashboardSystem.AdminKey);
         await Expect(page.Locator("#health-silos")).ToContainTextAsync("1 active");
         await Expect(page.Locator("#health-postgres")).ToContainTextAsync("reachable");
+        // The seeded accounts of every kind with a limit, as the silo reports them (every 5 s; the
+        // page refreshes every 10 s), each linking to its own view.
+        var nearest = page.GetByRole(AriaRole.Region, new() { Name = "nearest limits" });
+        foreach (var (kind, id) in new[] { ("ports", system.Port), ("installs", system.Install), ("pools", system.Pool) })
+        {
+            await Expect(nearest.GetByRole(AriaRole.Link, new() { Name = id, Exact = true })).ToHaveAttributeAsync("href", $"#/{kind}/{id}", new() { Timeout = 30_000 });
+        }
+
+        await Expect(nearest).ToContainTextAsync("1,350 tokens");
         await Shot(page, "overview");
 
         await Open(page, "#/installs", system.Install);

@@ -7,7 +7,7 @@ namespace Metering.Tests.Http;
 /// <summary>
 /// <c>GET /v1/admin/overview</c>: silos from Orleans' membership, the in-process front end's
 /// heartbeat, PostgreSQL's probe, each silo's recent activity as its reporter tells it, and the
-/// pools nearest their limits, fullest first.
+/// accounts of every kind nearest their limits, fullest first.
 /// </summary>
 public sealed class OverviewHttpTests(ClusterFixture fixture) : ClusterTest(fixture)
 {
@@ -19,7 +19,7 @@ public sealed class OverviewHttpTests(ClusterFixture fixture) : ClusterTest(fixt
     private HttpClient Http => Fixture.Http;
 
     [Fact]
-    public async Task Overview_ShowsTheClusterItsActivityAndThePoolsNearestTheirLimits()
+    public async Task Overview_ShowsTheClusterItsActivityAndTheAccountsNearestTheirLimits()
     {
         string pool = $"ov-{Guid.NewGuid():N}";
         await Http.Send(HttpMethod.Put, $"/v1/admin/pools/{pool}", Admin, """{"limitMicros":100}""");
@@ -60,20 +60,80 @@ public sealed class OverviewHttpTests(ClusterFixture fixture) : ClusterTest(fixt
     }
 
     [Fact]
-    public async Task NearestLimits_ListAFullPoolFirst()
+    public async Task NearestLimits_ListEveryKind_FullestFirst_WithTheirUnits()
     {
-        // Used far past its limit (a commit may exceed its hold): fuller than any other test's pool.
-        string pool = $"ov-full-{Guid.NewGuid():N}";
+        // Used far past their limits (a commit may exceed its hold, usage is recorded after the
+        // call): fuller than any other test's account, so all three are in the top ten.
+        string pool = $"ov-pool-{Guid.NewGuid():N}", install = $"ov-inst-{Guid.NewGuid():N}", port = $"ov-port-{Guid.NewGuid():N}";
         await Http.Send(HttpMethod.Put, $"/v1/admin/pools/{pool}", Admin, """{"limitMicros":1}""");
         await Http.Send(HttpMethod.Post, $"/v1/pools/{pool}/reservations", ClusterFixture.RelayKey, """{"requestId":"r1","reserveMicros":1,"usageType":"chat"}""");
         await Http.Send(HttpMethod.Post, $"/v1/pools/{pool}/reservations/r1/commit", ClusterFixture.RelayKey,
             """{"actualMicros":900000000000000,"promptTokens":1,"completionTokens":1,"model":"m"}""");
+        // Core: 100 lifetime credits (the contract's default; each test starts from the defaults).
+        await Http.Send(HttpMethod.Post, $"/v1/installs/{install}/reservations", ClusterFixture.RelayKey, """{"requestId":"r1","tier":"core","hasHardware":true}""");
+        await Http.Send(HttpMethod.Post, $"/v1/installs/{install}/reservations/r1/commit", ClusterFixture.RelayKey, """{"backend":"hardware","credits":1000000000000000}""");
+        await Http.Send(HttpMethod.Put, $"/v1/ports/{port}/budget", Admin, """{"enabled":true,"softCapTokens":1,"hardCapTokens":2,"period":"day"}""");
+        var usage = await Http.Send(HttpMethod.Post, $"/v1/ports/{port}/usage", ClusterFixture.RelayKey,
+            """{"requestId":"u1","inputTokens":1000000,"outputTokens":0,"provider":"p","model":"m","feature":"chat"}""");
+        Assert.Equal(HttpStatusCode.Created, usage.Status);
 
-        var (_, body, _) = await Http.Send(HttpMethod.Get, "/v1/admin/overview", Admin);
+        var listed = await NearestUntil(n => n.Count(e => Mine(e, pool, install, port)) == 3);
 
-        var first = body.GetProperty("nearestLimits")[0];
-        Assert.Equal(("pool", pool, 900000000000000L, 1L), (first.GetProperty("kind").GetString(), first.GetProperty("id").GetString(),
-            first.GetProperty("usedMicros").GetInt64(), first.GetProperty("limitMicros").GetInt64()));
+        Assert.Equal(listed.Select(n => n.GetProperty("fraction").GetDouble()).OrderByDescending(f => f), listed.Select(n => n.GetProperty("fraction").GetDouble()));
+        Assert.Equal(
+            [
+                ("pool", pool, 900000000000000L, 1L, "micros", true),
+                ("install", install, 1000000000000000L, 100L, "credits", true),
+                ("port", port, 1000000L, 2L, "tokens", false),
+            ],
+            listed.Where(n => Mine(n, pool, install, port)).Select(n => (
+                n.GetProperty("kind").GetString(), n.GetProperty("id").GetString(), n.GetProperty("used").GetInt64(),
+                n.GetProperty("limit").GetInt64(), n.GetProperty("unit").GetString(), n.GetProperty("resetsAt").ValueKind == JsonValueKind.Null)));
+        // The port's daily budget resets at the next midnight of the ledger's clock.
+        var portEntry = listed.Single(n => n.GetProperty("id").GetString() == port);
+        Assert.Equal(ClusterFixture.Start.Date.AddDays(1), portEntry.GetProperty("resetsAt").GetDateTimeOffset().UtcDateTime);
+    }
+
+    [Fact]
+    public async Task NearestLimits_AfterATierQuotaChange_ShowTheInstallOnlyWithItsNewLimit()
+    {
+        string install = $"ov-quota-{Guid.NewGuid():N}";
+        await Http.Send(HttpMethod.Post, $"/v1/installs/{install}/reservations", ClusterFixture.RelayKey, """{"requestId":"r1","tier":"core","hasHardware":true}""");
+        await Http.Send(HttpMethod.Post, $"/v1/installs/{install}/reservations/r1/commit", ClusterFixture.RelayKey, """{"backend":"hardware","credits":1000000000000000}""");
+        await NearestUntil(n => n.Any(e => e.GetProperty("id").GetString() == install && e.GetProperty("limit").GetInt64() == 100));
+
+        var put = await Http.Send(HttpMethod.Put, "/v1/admin/tiers/core", Admin, """{"lifetime":1000}""");
+        Assert.Equal(HttpStatusCode.OK, put.Status);
+
+        // Until the install's next call it is not listed: never with the limit it no longer has.
+        // That call is refused (still far past 1,000), and a refusal tells the board too.
+        await NearestUntil(n => !n.Any(e => e.GetProperty("id").GetString() == install));
+        var refused = await Http.Send(HttpMethod.Post, $"/v1/installs/{install}/reservations", ClusterFixture.RelayKey, """{"requestId":"r2","tier":"core","hasHardware":true}""");
+        Assert.Equal(HttpStatusCode.PaymentRequired, refused.Status);
+        var listed = await NearestUntil(n => n.Any(e => e.GetProperty("id").GetString() == install));
+
+        Assert.Equal(1000, listed.Single(e => e.GetProperty("id").GetString() == install).GetProperty("limit").GetInt64());
+    }
+
+    private static bool Mine(JsonElement entry, params string[] ids) => ids.Contains(entry.GetProperty("id").GetString());
+
+    /// <summary>The overview's nearest limits once <paramref name="done"/> holds (silos report every 5 s); fails past <see cref="ReportWait"/>.</summary>
+    private async Task<List<JsonElement>> NearestUntil(Func<List<JsonElement>, bool> done)
+    {
+        var deadline = DateTime.UtcNow + ReportWait;
+        while (true)
+        {
+            var (status, body, _) = await Http.Send(HttpMethod.Get, "/v1/admin/overview", Admin);
+            Assert.Equal(HttpStatusCode.OK, status);
+            var nearest = body.GetProperty("nearestLimits").EnumerateArray().ToList();
+            if (done(nearest))
+            {
+                return nearest;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"not seen within {ReportWait.TotalSeconds} s: {body.GetProperty("nearestLimits").GetRawText()}");
+            await Task.Delay(TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken);
+        }
     }
 
     // Other tests in this process record on the same meter (a unit test with kinds of its own),

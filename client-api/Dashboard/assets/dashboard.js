@@ -271,11 +271,19 @@ VIEWS.overview = async () => {
       o.operations.map((x) => [x.kind, x.operation, x.outcome, x.perSecond, num(x.count)]), "operations per second"),
     h("h3", {}, "Refusals by reason"),
     table(["Code", { label: "Per second", num: true }, { label: `In ${o.windowSeconds} s`, num: true }], o.refusals.map((x) => [x.code, x.perSecond, num(x.count)]), "refusals"),
-    h("h3", {}, "Pools nearest their limits"),
-    table(["Pool", "Used of limit", { label: "Used", num: true }, { label: "Limit", num: true }],
-      o.nearestLimits.map((n) => [h("a", { href: `#/pools/${enc(n.id)}` }, n.id), bar([{ cls: "used", value: n.usedMicros, label: "used" }], n.limitMicros), usd(n.usedMicros), usd(n.limitMicros)]), "nearest limits"),
+    h("h3", {}, "Accounts nearest their limits"),
+    h("p", { class: "hint" }, "Accounts a silo has loaded since it started; holds are not counted."),
+    table(["Kind", "Account", "Used of limit", { label: "Used", num: true }, { label: "Limit", num: true }, "Resets"],
+      o.nearestLimits.map((n) => [n.kind, h("a", { href: `#/${n.kind}s/${enc(n.id)}` }, n.id),
+        bar([{ cls: "used", value: n.used, label: "used" }], n.limit), amount(n.used, n.unit), amount(n.limit, n.unit), n.resetsAt ? when(n.resetsAt) : "never"]),
+      "nearest limits"),
   ];
 };
+
+// An amount in the unit the overview names: micro-USD as dollars, credits and tokens as counts.
+function amount(value, unit) {
+  return unit === "micros" ? usd(value) : `${num(value)} ${unit}`;
+}
 
 VIEWS.installs = async (r) => {
   if (r.id) {

@@ -8,13 +8,15 @@ using System;
 namespace Metering.ApiClient.Generated.Models
 {
     /// <summary>
-    /// A pool near its limit: long NearLimit.UsedMicros of long NearLimit.LimitMicros, as a fraction(1 or more when used up). Holds are not counted: they expire by themselves.
+    /// An account near its limit: long NearLimit.Used of long NearLimit.Limit (in string NearLimit.Unit), as afraction (1 or more when used up), as of DateTimeOffset NearLimit.At, the account&apos;s last durable change orits load. Holds are not counted: they expire by themselves.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class NearLimit : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>The at property</summary>
+        public DateTimeOffset? At { get; set; }
         /// <summary>The fraction property</summary>
         public double? Fraction { get; set; }
         /// <summary>The id property</summary>
@@ -25,7 +27,7 @@ namespace Metering.ApiClient.Generated.Models
 #else
         public string Id { get; set; }
 #endif
-        /// <summary>The kind property</summary>
+        /// <summary>One of `pool`, `install`, `port`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Kind { get; set; }
@@ -33,10 +35,20 @@ namespace Metering.ApiClient.Generated.Models
 #else
         public string Kind { get; set; }
 #endif
-        /// <summary>The limitMicros property</summary>
-        public long? LimitMicros { get; set; }
-        /// <summary>The usedMicros property</summary>
-        public long? UsedMicros { get; set; }
+        /// <summary>A pool&apos;s limit; the install&apos;s tier quota; a port&apos;s hard cap. Never 0: unlimited accounts are not listed.</summary>
+        public long? Limit { get; set; }
+        /// <summary>When the period the usage belongs to ends (a port&apos;s period, a monthly quota&apos;s month); null when it never resets.</summary>
+        public DateTimeOffset? ResetsAt { get; set; }
+        /// <summary>`micros`, `credits` or `tokens`.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Unit { get; set; }
+#nullable restore
+#else
+        public string Unit { get; set; }
+#endif
+        /// <summary>A pool&apos;s used micro-USD; an install&apos;s credits on its tier&apos;s basis; a port&apos;s tokens this period.</summary>
+        public long? Used { get; set; }
         /// <summary>
         /// Instantiates a new <see cref="global::Metering.ApiClient.Generated.Models.NearLimit"/> and sets the default values.
         /// </summary>
@@ -62,11 +74,14 @@ namespace Metering.ApiClient.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "at", n => { At = n.GetDateTimeOffsetValue(); } },
                 { "fraction", n => { Fraction = n.GetDoubleValue(); } },
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "kind", n => { Kind = n.GetStringValue(); } },
-                { "limitMicros", n => { LimitMicros = n.GetLongValue(); } },
-                { "usedMicros", n => { UsedMicros = n.GetLongValue(); } },
+                { "limit", n => { Limit = n.GetLongValue(); } },
+                { "resetsAt", n => { ResetsAt = n.GetDateTimeOffsetValue(); } },
+                { "unit", n => { Unit = n.GetStringValue(); } },
+                { "used", n => { Used = n.GetLongValue(); } },
             };
         }
         /// <summary>
@@ -76,11 +91,14 @@ namespace Metering.ApiClient.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteDateTimeOffsetValue("at", At);
             writer.WriteDoubleValue("fraction", Fraction);
             writer.WriteStringValue("id", Id);
             writer.WriteStringValue("kind", Kind);
-            writer.WriteLongValue("limitMicros", LimitMicros);
-            writer.WriteLongValue("usedMicros", UsedMicros);
+            writer.WriteLongValue("limit", Limit);
+            writer.WriteDateTimeOffsetValue("resetsAt", ResetsAt);
+            writer.WriteStringValue("unit", Unit);
+            writer.WriteLongValue("used", Used);
             writer.WriteAdditionalData(AdditionalData);
         }
     }
