@@ -11,12 +11,14 @@ namespace Metering.Grains.Admin;
 /// Gathers the cluster's overview (<see cref="IClusterOverviewGrain"/>). Reports are kept in memory
 /// only, at most <see cref="Limits.MaxReportingProcesses"/> of each kind and for
 /// <see cref="Limits.ActivityFreshSeconds"/>: a new activation starts empty and is told again by
-/// every process within seconds. Membership comes from Orleans itself, PostgreSQL's reachability
+/// every process within seconds. Membership comes from Orleans itself (its table in PostgreSQL, or
+/// this silo's view of it while PostgreSQL is unreachable), PostgreSQL's reachability
 /// from a probe made when asked, the nearest limits from the silos' reports (each silo's
 /// <see cref="NearLimitBoard"/>; the newest reading of an account wins when it moved between silos).
 /// </summary>
 [GrainType("cluster-overview")]
-internal sealed class ClusterOverviewGrain(LedgerStore store, TimeProvider time, LedgerClock ledgerClock) : Grain, IClusterOverviewGrain
+internal sealed class ClusterOverviewGrain(LedgerStore store, TimeProvider time, LedgerClock ledgerClock, IClusterMembershipService membership)
+    : Grain, IClusterOverviewGrain
 {
     /// <summary>How long the PostgreSQL probe may take before it counts as unreachable.</summary>
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(2);
@@ -45,17 +47,8 @@ internal sealed class ClusterOverviewGrain(LedgerStore store, TimeProvider time,
         Forget(_silos, a => a.At, now);
         Forget(_frontEnds, b => b.At, now);
 
-        var hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false);
-        var silos = hosts
-            .Where(h => h.Status != SiloStatus.Dead || now - new DateTimeOffset(h.IAmAliveTime, TimeSpan.Zero) < DeadShownFor)
-            .OrderBy(h => h.SiloAddress.ToString(), StringComparer.Ordinal)
-            .Take(Limits.MaxReportingProcesses)
-            .Select(h => new SiloState(
-                h.SiloAddress.ToString(), h.SiloName ?? "", h.Status.ToString(), new DateTimeOffset(h.StartTime, TimeSpan.Zero),
-                _silos.TryGetValue(h.SiloAddress.ToString(), out var seen) ? seen.At : null))
-            .ToList();
-
         var (reachable, millis) = await ProbeAsync();
+        var silos = (reachable ? await FromMembershipTableAsync(now) : null) ?? FromThisSilosView();
         var nearest = NearLimitBoard.Fullest(_silos.Values
                 .SelectMany(a => a.NearLimits ?? [])
                 .Where(n => n.CountsAt(ledgerClock.Time.GetUtcNow()))
@@ -72,6 +65,41 @@ internal sealed class ClusterOverviewGrain(LedgerStore store, TimeProvider time,
         var frontEnds = _frontEnds.Values.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
         return new ClusterOverview(now, silos, frontEnds, reachable, millis, Limits.ActivityWindowSeconds, operations, flush, nearest);
     }
+
+    /// <summary>The silos as the membership table lists them (names, start times, dead ones for a while); null when it cannot be read.</summary>
+    private async Task<List<SiloState>?> FromMembershipTableAsync(DateTimeOffset now)
+    {
+        MembershipEntry[] hosts;
+        try
+        {
+            hosts = await GrainFactory.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false).WaitAsync(ProbeTimeout);
+        }
+        catch (Exception error) when (error is DbException or TimeoutException or OrleansException or InvalidOperationException)
+        {
+            return null;
+        }
+
+        return hosts
+            .Where(h => h.Status != SiloStatus.Dead || now - new DateTimeOffset(h.IAmAliveTime, TimeSpan.Zero) < DeadShownFor)
+            .OrderBy(h => h.SiloAddress.ToString(), StringComparer.Ordinal)
+            .Take(Limits.MaxReportingProcesses)
+            .Select(h => new SiloState(
+                h.SiloAddress.ToString(), h.SiloName ?? "", h.Status.ToString(), new DateTimeOffset(h.StartTime, TimeSpan.Zero), ReportedAt(h.SiloAddress)))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The silos as this silo's membership view has them, from memory: what the overview can say
+    /// while PostgreSQL (which holds the membership table) is unreachable. No start times.
+    /// </summary>
+    private List<SiloState> FromThisSilosView() =>
+        [.. membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status != SiloStatus.Dead)
+            .OrderBy(m => m.SiloAddress.ToString(), StringComparer.Ordinal)
+            .Take(Limits.MaxReportingProcesses)
+            .Select(m => new SiloState(m.SiloAddress.ToString(), m.Name ?? "", m.Status.ToString(), null, ReportedAt(m.SiloAddress)))];
+
+    private DateTimeOffset? ReportedAt(SiloAddress silo) => _silos.TryGetValue(silo.ToString(), out var seen) ? seen.At : null;
 
     private static void Remember<T>(Dictionary<string, T> reports, string name, T report, Func<T, DateTimeOffset> at)
     {

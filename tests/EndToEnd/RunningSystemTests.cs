@@ -251,9 +251,32 @@ public sealed class RunningSystemTests(RunningSystem system)
         HttpStatusCode overHttp;
         string? code;
         HttpStatusCode ready;
+        List<(string Route, HttpStatusCode Status, string? Code)> reads = [];
+        bool? overviewSaysReachable;
+        int activeSilosWithoutStart;
         try
         {
             down = await install.Reserve(new InstallReserveRequest("during", Tier.Core, false, 7));
+            // The admin views read PostgreSQL directly (lists, series, grants, budget changes).
+            foreach (string route in new[]
+            {
+                "/v1/admin/installs", "/v1/admin/pools", "/v1/admin/ports", "/v1/admin/tenants",
+                $"/v1/admin/pools/{id}/grants", $"/v1/admin/ports/{id}/budget-changes",
+                $"/v1/ports/{id}/daily?from=2026-11-01&to=2026-11-30", $"/v1/tenants/{id}/daily?from=2026-11-01&to=2026-11-30",
+            })
+            {
+                using var read = await system.Http.GetAsync(route, Ct);
+                var problem = JsonDocument.Parse(await read.Content.ReadAsStringAsync(Ct)).RootElement;
+                reads.Add((route, read.StatusCode, problem.TryGetProperty("code", out var c) ? c.GetString() : null));
+            }
+
+            // The overview is still answered: PostgreSQL unreachable, the silos from the silo's own view.
+            using var overview = await system.Http.GetAsync("/v1/admin/overview", Ct);
+            var shown = overview.IsSuccessStatusCode ? JsonDocument.Parse(await overview.Content.ReadAsStringAsync(Ct)).RootElement : default;
+            overviewSaysReachable = overview.IsSuccessStatusCode ? shown.GetProperty("postgres").GetProperty("reachable").GetBoolean() : null;
+            activeSilosWithoutStart = overview.IsSuccessStatusCode
+                ? shown.GetProperty("silos").EnumerateArray().Count(s => s.GetProperty("status").GetString() == "Active" && s.GetProperty("startedAt").ValueKind == JsonValueKind.Null)
+                : -1;
             using var response = await system.Http.PostAsync(
                 $"/v1/installs/{id}/reservations",
                 new StringContent("""{"requestId":"http-during","tier":"core","hasHardware":false}""", Encoding.UTF8, "application/json"), Ct);
@@ -282,6 +305,9 @@ public sealed class RunningSystemTests(RunningSystem system)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, overHttp);
         Assert.Equal("unavailable", code);
         Assert.Equal(HttpStatusCode.OK, ready); // the front end stays ready, answering 503 problems (API.md)
+        Assert.All(reads, r => Assert.Equal((r.Route, HttpStatusCode.ServiceUnavailable, "unavailable"), r));
+        Assert.False(overviewSaysReachable);
+        Assert.True(activeSilosWithoutStart >= 1, $"active silos listed without a start time: {activeSilosWithoutStart}");
         Assert.Equal(Outcome.Created, retried.Outcome); // the 503 acknowledged nothing: the retry is new
         Assert.Equal(12, account.Reserved);
         await host.StopAsync(Ct);

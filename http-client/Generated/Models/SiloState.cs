@@ -33,7 +33,7 @@ namespace Metering.ApiClient.Generated.Models
 #endif
         /// <summary>Its last activity report; null when none arrived recently.</summary>
         public DateTimeOffset? ReportedAt { get; set; }
-        /// <summary>The startedAt property</summary>
+        /// <summary>From the membership table; null while it cannot be read (PostgreSQL unreachable).</summary>
         public DateTimeOffset? StartedAt { get; set; }
         /// <summary>Orleans&apos; status: `Active`, `Joining`, `ShuttingDown`, ...</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
