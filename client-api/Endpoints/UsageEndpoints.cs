@@ -101,18 +101,18 @@ internal static class UsageEndpoints
         {
             if (element.ValueKind != JsonValueKind.Object)
             {
-                results[index++] = ApiProblems.Invalid("event", "must be a JSON object").ToDictionary();
+                results[index++] = ApiProblems.Invalid("event", "must be a JSON object").ToDictionary(http);
                 continue;
             }
 
             var (usage, errors) = UsageEventJson.Read(new JsonFields(element));
             if (usage is null)
             {
-                results[index] = ApiProblems.Invalid(errors).ToDictionary();
+                results[index] = ApiProblems.Invalid(errors).ToDictionary(http);
             }
             else if (Access.Check(http, Scope.Relay, "tenantId", usage.TenantId) is { } forbidden)
             {
-                results[index] = forbidden.ToDictionary();
+                results[index] = forbidden.ToDictionary(http);
             }
             else
             {
@@ -137,7 +137,7 @@ internal static class UsageEndpoints
                 {
                     EventResult.Recorded => "recorded",
                     EventResult.Duplicate => "duplicate",
-                    EventResult.Invalid => ApiProblems.Invalid(outcome.Errors ?? new ValidationErrors()).ToDictionary(),
+                    EventResult.Invalid => ApiProblems.Invalid(outcome.Errors ?? new ValidationErrors()).ToDictionary(http),
                 };
             }
         }

@@ -21,7 +21,8 @@ internal sealed class ProblemBody(int status, string code, string title, string?
         return this;
     }
 
-    public Dictionary<string, object?> ToDictionary()
+    /// <summary>The members as written, <c>traceId</c> included: also for a problem inside a 200 answer (one event of a batch).</summary>
+    public Dictionary<string, object?> ToDictionary(HttpContext http)
     {
         var body = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
@@ -40,16 +41,15 @@ internal sealed class ProblemBody(int status, string code, string title, string?
             body[member] = value;
         }
 
+        // What an operator searches the logs and traces for: the W3C trace id when the request is
+        // traced, else ASP.NET Core's request id (also in every log line's scope).
+        body["traceId"] = Activity.Current is { } activity ? activity.TraceId.ToHexString() : http.TraceIdentifier;
         return body;
     }
 
     public Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.StatusCode = status;
-        var body = ToDictionary();
-        // What an operator searches the logs and traces for: the W3C trace id when the request is
-        // traced, else ASP.NET Core's request id (also in every log line's scope).
-        body["traceId"] = Activity.Current is { } activity ? activity.TraceId.ToHexString() : httpContext.TraceIdentifier;
-        return httpContext.Response.WriteAsJsonAsync(body, ApiJson.Options, "application/problem+json");
+        return httpContext.Response.WriteAsJsonAsync(ToDictionary(httpContext), ApiJson.Options, "application/problem+json");
     }
 }

@@ -87,6 +87,9 @@ public sealed class UsageHttpTests(ClusterFixture fixture) : ClusterTest(fixture
         Assert.True(results[4].GetProperty("errors").TryGetProperty("x", out _));
         Assert.Equal("duplicate", results[5].GetString()); // the same key twice in one batch records once
         Assert.Equal("recorded", results[6].GetString());
+        // An event's problem has every member of a problem answer, the request's traceId too.
+        Assert.All([results[2], results[3], results[4]], p => Assert.Matches("^[0-9a-f]{32}$|^[^ ]+:[^ ]+$", p.GetProperty("traceId").GetString()));
+        Assert.Single(results.Where(r => r.ValueKind == JsonValueKind.Object).Select(r => r.GetProperty("traceId").GetString()).Distinct());
     }
 
     [Fact]
