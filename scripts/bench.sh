@@ -39,7 +39,7 @@
 # and a deep page), ports and one pool's page, each opened as an address and from another view:
 # one warm-up, then 5 timed loads each. Figures: median and max per view, and the target "first
 # view under 1 s with 10,000 accounts" as met or not met; only its section of docs/benchmarks.md
-# is replaced. About 3 minutes; --smoke (500 accounts, 1 timed load) about 1 minute.
+# is replaced. About 2 to 3 minutes; --smoke (500 accounts, 1 timed load) about 1 minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
