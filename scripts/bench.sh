@@ -3,7 +3,8 @@
 # calls against one-row-per-transaction SQL), install reserves (IInstallGrain.Reserve by 64
 # callers on one hot account and on 10,000 cold accounts, each against the plain SQL design of
 # DESIGN.md: one transaction per reserve, on the benchmark's own bench_* tables), invoice query
-# time with 10^4 and 10^6 events, and the relay lifecycle over HTTP (below). It starts its own
+# time with 10^4 and 10^6 events, the relay lifecycle over HTTP and the dashboard's views in a
+# browser (both below; the latter needs Chromium), and more (--help). It starts its own
 # throwaway PostgreSQL (scripts/pg-local.sh, durable settings unless --fast) and an in-process
 # silo, prints the figures, and rewrites docs/benchmarks.md with them and this command. It takes
 # several minutes. Speed never makes it fail: exit 0 unless something broke. Extra arguments go
@@ -24,6 +25,21 @@
 # accounts) takes about 3 minutes, e.g.
 #
 #   scripts/bench.sh --scenario http --smoke --out /tmp/bench-http-smoke.md
+#
+# The admin dashboard's views in a browser, alone:
+#
+#   scripts/bench.sh --scenario dashboard [--dashboard-accounts N] [--dashboard-runs N] [--smoke]
+#
+# runs silo and client-api (Release) on a database of their own, makes 10,000 accounts of each
+# kind with a list view through the API (pools with a limit and a committed call, installs with
+# a committed call and an open reservation, ports with an enabled budget and a usage record; 32
+# requests at a time, with progress), then drives headless Chromium (Debian's `chromium`, or
+# METERING_CHROMIUM; through Playwright, as the dashboard's tests do) to time, from navigation to
+# the view's first table, the overview after signing in and the overview, installs, pools (first
+# and a deep page), ports and one pool's page, each opened as an address and from another view:
+# one warm-up, then 5 timed loads each. Figures: median and max per view, and the target "first
+# view under 1 s with 10,000 accounts" as met or not met; only its section of docs/benchmarks.md
+# is replaced. About 2 to 3 minutes; --smoke (500 accounts, 1 timed load) about 1 minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

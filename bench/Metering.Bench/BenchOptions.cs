@@ -10,12 +10,13 @@ internal sealed record BenchOptions
 {
     public const string Usage =
         """
-        usage: Metering.Bench [--scenario all|ingest|ledger|invoice|retention|http|memory] [--events KEY=N[,KEY=N...]]
+        usage: Metering.Bench [--scenario all|ingest|ledger|invoice|retention|http|memory|dashboard] [--events KEY=N[,KEY=N...]]
                               [--batch-callers N[,N...]] [--single-callers N] [--ledger-callers N]
                               [--ledger-accounts N] [--invoice-runs N] [--phase-seconds N]
                               [--retention-days N] [--retention-keys N] [--retention-events N]
                               [--kinds pools,installs,ports] [--http-accounts N] [--smoke] [--no-build]
                               [--memory-accounts N] [--memory-idle-seconds N]
+                              [--dashboard-accounts N] [--dashboard-runs N]
                               [--fast] [--out PATH]
 
           --scenario        which benchmarks to run (default all):
@@ -37,6 +38,12 @@ internal sealed record BenchOptions
                                        touched, one busy account against the silo-wide bound
                                        on remembered work, and the heap after idling past the
                                        idle time; with --out only its section is replaced
+                              dashboard  the admin dashboard's views in headless Chromium
+                                       (Playwright; METERING_CHROMIUM or /usr/bin/chromium)
+                                       against real silo and client-api processes (Release)
+                                       holding many accounts of each kind made through the
+                                       API: time from navigation to the view's first table;
+                                       with --out only its section is replaced
           --events          sizes: batch (default 300000 events, per caller count),
                             single (default 200000 events, per path), small (10000 events),
                             large (1000000 events), hot (default 60000 reserves on one hot
@@ -65,9 +72,15 @@ internal sealed record BenchOptions
           --memory-idle-seconds  idle time before accounts deactivate in the memory scenario
                             (default 120, 5 with --smoke: longer than touching the accounts
                             takes, so all are active when the heap is read)
-          --smoke           the http and memory scenarios in CI size: 2-second phases, 1-second warm-ups,
-                            1,000 accounts (unless given otherwise)
-          --no-build        do not build silo and client-api (Release) before the http scenario
+          --dashboard-accounts  accounts of each kind (pools, installs, ports) the dashboard
+                            scenario makes (default 10000, 500 with --smoke)
+          --dashboard-runs  timed loads of each view in the dashboard scenario, after one
+                            untimed warm-up (default 5, 1 with --smoke)
+          --smoke           the http, memory and dashboard scenarios in CI size, unless given
+                            otherwise: http 2-second phases, 1-second warm-ups, 1,000 accounts;
+                            memory 2,000 accounts; dashboard 500 accounts, one timed load per view
+          --no-build        do not build silo and client-api (Release) before the http or
+                            dashboard scenario
           --fast            start PostgreSQL with fsync and full_page_writes off (not durable)
           --out PATH        write the figures to PATH as markdown (e.g. docs/benchmarks.md)
         """;
@@ -101,6 +114,24 @@ internal sealed record BenchOptions
 
     /// <summary>Ceiling of the http scenario's accounts per kind: each is an active grain in the one silo.</summary>
     private const int MaxHttpAccounts = 100_000;
+
+    /// <summary>The dashboard target's size: "first view under 1 s locally with 10,000 accounts".</summary>
+    private const int DefaultDashboardAccounts = 10_000;
+
+    /// <summary>--smoke: enough for more than one page of every list (50 rows a page), made in seconds.</summary>
+    private const int SmokeDashboardAccounts = 500;
+
+    /// <summary>
+    /// Ceiling of the dashboard scenario's accounts per kind: each is an active grain in the one
+    /// silo, and the ids have six digits (<see cref="DashboardAccounts"/>).
+    /// </summary>
+    private const int MaxDashboardAccounts = 100_000;
+
+    /// <summary>Five timed loads per view: a median and a maximum worth reading, in about a minute of browsing.</summary>
+    private const int DefaultDashboardRuns = 5;
+
+    /// <summary>Ceiling of the timed loads per view: each is a few seconds at worst.</summary>
+    private const int MaxDashboardRuns = 100;
 
     public Scenario Scenario { get; private init; } = Scenario.All;
 
@@ -159,13 +190,27 @@ internal sealed record BenchOptions
 
     private int? MemoryIdleSecondsGiven { get; init; }
 
+    /// <summary>Accounts of each kind with a list view (pools, installs, ports) the dashboard scenario makes.</summary>
+    public int DashboardAccounts => DashboardAccountsGiven ?? (Smoke ? SmokeDashboardAccounts : DefaultDashboardAccounts);
+
+    private int? DashboardAccountsGiven { get; init; }
+
+    /// <summary>Timed loads of each view in the dashboard scenario (after one untimed warm-up).</summary>
+    public int DashboardRuns => DashboardRunsGiven ?? (Smoke ? 1 : DefaultDashboardRuns);
+
+    private int? DashboardRunsGiven { get; init; }
+
     /// <summary>Account kinds of the http scenario, in the order they run.</summary>
     public IReadOnlyList<AccountKind> Kinds { get; private init; } = [AccountKind.Pools, AccountKind.Installs, AccountKind.Ports];
 
-    /// <summary>--smoke: the http scenario in CI size (see <see cref="HttpPhase"/>, <see cref="HttpWarmup"/>, <see cref="HttpAccounts"/>).</summary>
+    /// <summary>
+    /// --smoke: the http, memory and dashboard scenarios in CI size (see <see cref="HttpPhase"/>,
+    /// <see cref="HttpWarmup"/>, <see cref="HttpAccounts"/>, <see cref="MemoryAccounts"/>,
+    /// <see cref="DashboardAccounts"/>, <see cref="DashboardRuns"/>).
+    /// </summary>
     public bool Smoke { get; private init; }
 
-    /// <summary>--no-build: silo and client-api were built in Release already.</summary>
+    /// <summary>--no-build: silo and client-api were built in Release already (http and dashboard scenarios).</summary>
     public bool NoBuild { get; private init; }
 
     private bool PhaseSecondsGiven { get; init; }
@@ -196,7 +241,9 @@ internal sealed record BenchOptions
 
     public bool RunsMemory => Scenario is Scenario.All or Scenario.Memory;
 
-    /// <summary>True when the run needs the in-process silo (every scenario but http and retention).</summary>
+    public bool RunsDashboard => Scenario is Scenario.All or Scenario.Dashboard;
+
+    /// <summary>True when the run needs the in-process silo (ingest, ledger and invoice).</summary>
     public bool RunsInProcessSilo => RunsIngest || RunsLedger || RunsInvoice;
 
     /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with a readable message.</summary>
@@ -226,6 +273,8 @@ internal sealed record BenchOptions
                 "--smoke" => options with { Smoke = true },
                 "--memory-accounts" => options with { MemoryAccountsGiven = ParseInt(arg, Value(), 1, MaxLedgerAccounts) },
                 "--memory-idle-seconds" => options with { MemoryIdleSecondsGiven = ParseInt(arg, Value(), 2, 600) },
+                "--dashboard-accounts" => options with { DashboardAccountsGiven = ParseInt(arg, Value(), 1, MaxDashboardAccounts) },
+                "--dashboard-runs" => options with { DashboardRunsGiven = ParseInt(arg, Value(), 1, MaxDashboardRuns) },
                 "--no-build" => options with { NoBuild = true },
                 "--fast" => options with { Fast = true },
                 "--out" => options with { OutPath = Value() },
@@ -246,7 +295,8 @@ internal sealed record BenchOptions
         "retention" => Scenario.Retention,
         "http" => Scenario.Http,
         "memory" => Scenario.Memory,
-        _ => throw new ArgumentException($"--scenario must be all, ingest, ledger, invoice, retention, http or memory, not '{value}'"),
+        "dashboard" => Scenario.Dashboard,
+        _ => throw new ArgumentException($"--scenario must be all, ingest, ledger, invoice, retention, http, memory or dashboard, not '{value}'"),
     };
 
     private static AccountKind[] ParseKinds(string value)

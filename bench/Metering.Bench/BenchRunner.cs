@@ -64,6 +64,12 @@ internal static class BenchRunner
     private static async Task<int> RunAsync(BenchOptions options, CancellationToken ct)
     {
         var startedAt = DateTimeOffset.UtcNow;
+        if (options.RunsDashboard)
+        {
+            // Before anything starts: a run of every scenario should not find out at its end.
+            DashboardBrowser.ThrowIfMissing();
+        }
+
         Console.WriteLine($"==> PostgreSQL: starting a throwaway cluster with {(options.Fast ? "--fast settings (fsync off: NOT durable)" : "durable settings (fsync on)")}");
         await using var postgres = await LocalPostgres.StartAsync(RepoRoot.Find(), options.Fast, ct);
         await SchemaMigrator.MigrateAsync(postgres.ConnectionString, NullLogger.Instance, TimeSpan.FromSeconds(30), ct);
@@ -107,6 +113,13 @@ internal static class BenchRunner
             httpFigures = await new HttpBenchmark(admin, postgres.ConnectionString, server, options).RunAsync(ct);
         }
 
+        DashboardFigures? dashboardFigures = null;
+        if (options.RunsDashboard)
+        {
+            // Real processes of its own on a database of its own, after the http scenario's have stopped.
+            dashboardFigures = await new DashboardBenchmark(admin, postgres.ConnectionString, options).RunAsync(ct);
+        }
+
         MemoryFigures? memoryFigures = null;
         if (options.RunsMemory)
         {
@@ -129,8 +142,10 @@ internal static class BenchRunner
         {
             Scenario.Http => HttpReport.Render(run, httpFigures),
             Scenario.Memory => MemoryReport.Render(run, memoryFigures),
+            Scenario.Dashboard => DashboardReport.Render(run, dashboardFigures),
             _ => MarkdownReport.Render(run, ingestFigures, ledgerFigures, invoiceFigures, retentionFigures, httpFigures)
-                + "\n" + MemoryReport.Render(run, memoryFigures),
+                + "\n" + MemoryReport.Render(run, memoryFigures)
+                + "\n" + DashboardReport.Render(run, dashboardFigures),
         };
         Console.WriteLine();
         Console.WriteLine(markdown);

@@ -14,4 +14,7 @@ internal enum Scenario
 
     /// <summary>What account grains cost in memory: per active account, a busy account against the silo's bound, after idling.</summary>
     Memory,
+
+    /// <summary>The admin dashboard's views in headless Chromium, against real processes holding many accounts of each kind.</summary>
+    Dashboard,
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -201,29 +200,29 @@ public sealed class DashboardBrowserTests(DashboardSystem system)
         await page.Context.CloseAsync();
     }
 
+    // How fast these views load with 10,000 accounts of each kind is measured by the dashboard
+    // benchmark (scripts/bench.sh --scenario dashboard, figures in docs/benchmarks.md), not here:
+    // this checks only that they work at that size.
     [Fact]
-    public async Task WithTenThousandPools_TheFirstViewAndAListPageLoadQuickly()
+    public async Task WithTenThousandPools_ADeepPoolsPageStartsAfterItsCursor_AndTheOverviewAndPortsShowTheirTables()
     {
         var page = await system.NewPageAsync();
         await SignInAsync(page, DashboardSystem.AdminKey);
-        var timings = new List<(string View, TimeSpan Took)>();
-        foreach (string hash in new[] { "#/pools?after=load-05000", "#/overview", "#/ports" })
+        foreach (var (hash, heading) in new[] { ("#/pools?after=load-05000", "Pools"), ("#/overview", "Overview"), ("#/ports", "Ports") })
         {
+            // From another view with a table, so the table seen next is the new view's own.
             await page.GotoAsync("/admin/#/installs");
             await Expect(page.Locator("#view h2")).ToHaveTextAsync("Installs");
-            var watch = Stopwatch.StartNew();
             await page.GotoAsync("/admin/" + hash);
+            await Expect(page.Locator("#view h2").First).ToHaveTextAsync(heading);
             await Expect(page.Locator("#view table").First).ToBeVisibleAsync();
-            timings.Add((hash, watch.Elapsed));
-            if (hash.StartsWith("#/pools", StringComparison.Ordinal))
+            if (heading == "Pools")
             {
                 await Expect(page.GetByRole(AriaRole.Link, new() { Name = "load-05001" })).ToBeVisibleAsync();
+                await Expect(page.GetByRole(AriaRole.Link, new() { Name = "load-05000", Exact = true })).ToHaveCountAsync(0);
             }
         }
 
-        TestContext.Current.TestOutputHelper?.WriteLine(string.Join(", ", timings.Select(t => $"{t.View}: {t.Took.TotalMilliseconds:F0} ms")));
-        // The target is under 1 s on an idle machine; the bound here leaves room for a busy CI box.
-        Assert.All(timings, t => Assert.True(t.Took < TimeSpan.FromSeconds(3), $"{t.View} took {t.Took.TotalMilliseconds:F0} ms"));
         await page.Context.CloseAsync();
     }
 
