@@ -519,9 +519,11 @@ VIEWS.reservations = async (r) => {
 async function signIn(key) {
   sessionStorage.setItem(KEY, key);
   try {
-    await api("GET", "/v1/admin/overview");
+    // The key is checked on the lightest admin read; the first view then renders once (setting
+    // the hash with replaceState fires no hashchange, which would render a second time).
+    await api("GET", "/v1/admin/tiers");
     $("api-key").value = "";
-    if (!location.hash) location.hash = "#/overview";
+    if (!location.hash) history.replaceState(null, "", "#/overview");
     await render();
     $("main").focus();
   } catch (e) {
