@@ -46,7 +46,8 @@ cd "$(dirname "$0")/.."
 command -v dotnet >/dev/null || { echo "bench.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 
 echo "==================================================================="
-echo " Metering benchmarks: ingest throughput, reserves, invoice query time"
+echo " Metering benchmarks (${*:-all scenarios}): ingest, reserves, invoice queries,"
+echo " retention, the relay lifecycle over HTTP, memory, the dashboard"
 echo " figures go to docs/benchmarks.md; targets are reported, not enforced"
 echo "==================================================================="
 
