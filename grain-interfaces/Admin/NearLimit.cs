@@ -2,8 +2,8 @@ namespace Metering.GrainInterfaces.Admin;
 
 /// <summary>
 /// An account near its limit: <see cref="Used"/> of <see cref="Limit"/> (in <see cref="Unit"/>), as a
-/// fraction (1 or more when used up), as of <see cref="At"/>, the account's last durable change or
-/// its load. Holds are not counted: they expire by themselves.
+/// fraction (1 or more when used up), as of <see cref="At"/>: the account's load, its last
+/// committed flush or its last refused reserve. Holds are not counted: they expire by themselves.
 /// </summary>
 /// <param name="Kind">One of <c>pool</c>, <c>install</c>, <c>port</c>.</param>
 /// <param name="Used">A pool's used micro-USD; an install's credits on its tier's basis; a port's tokens this period.</param>

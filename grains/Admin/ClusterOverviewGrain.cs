@@ -49,13 +49,7 @@ internal sealed class ClusterOverviewGrain(LedgerStore store, TimeProvider time,
 
         var (reachable, millis) = await ProbeAsync();
         var silos = (reachable ? await FromMembershipTableAsync(now) : null) ?? FromThisSilosView();
-        var nearest = NearLimitBoard.Fullest(_silos.Values
-                .SelectMany(a => a.NearLimits ?? [])
-                .Where(n => n.CountsAt(ledgerClock.Time.GetUtcNow()))
-                .GroupBy(n => (n.Kind, n.Id))
-                .Select(g => g.MaxBy(n => n.At)!))
-            .Take(Limits.NearestLimitsShown)
-            .ToList();
+        var nearest = NearLimitBoard.Merge(_silos.Values.SelectMany(a => a.NearLimits ?? []), ledgerClock.Time.GetUtcNow(), Limits.NearestLimitsShown);
         var operations = _silos.Values.SelectMany(a => a.Operations)
             .GroupBy(o => (o.Kind, o.Operation, o.Outcome))
             .Select(g => new OperationCount(g.Key.Kind, g.Key.Operation, g.Key.Outcome, g.Sum(o => o.Count)))

@@ -14,8 +14,8 @@ namespace Metering.Grains.Engine;
 /// <see cref="Outcome.Unavailable"/>, and deactivating when fenced or when an invariant breaks.
 /// Account grains are reentrant so that calls keep arriving while a flush runs (group commit);
 /// each call decides in one synchronous step, so interleaving never splits a decision. After
-/// its load, each committed flush and each reserve refused for its limit it tells the silo's
-/// <see cref="NearLimitBoard"/> how full it is.
+/// its load, each committed flush and each refused reserve it tells the silo's
+/// <see cref="NearLimitBoard"/> how full it is, and takes itself off when it deactivates or drops its ledger.
 /// </summary>
 internal abstract partial class LedgerGrain<TAccount, TDetail, TSide>(
     LedgerStore store, LedgerClock clock, AccountMemory memory, NearLimitBoard board, ILogger logger) : Grain
@@ -75,7 +75,22 @@ internal abstract partial class LedgerGrain<TAccount, TDetail, TSide>(
         return ledger;
     }
 
-    private void TellBoard(Ledger<TAccount, TDetail, TSide> ledger) => board.Tell(Kind.Name, AccountId, Fill(ledger, Now()));
+    /// <summary>
+    /// Tells the silo's board how full the account is. Never throws: it runs inside the flush
+    /// loop and the load, which a dashboard figure must never break; a failure is logged.
+    /// </summary>
+    private void TellBoard(Ledger<TAccount, TDetail, TSide> ledger)
+    {
+        try
+        {
+            long generation = board.Generation(Kind.Name);
+            board.Tell(Kind.Name, AccountId, Fill(ledger, Now()), generation);
+        }
+        catch (Exception error)
+        {
+            LogBoardFailed(logger, Kind.Name, AccountId, error);
+        }
+    }
 
     private void OnDied(Ledger<TAccount, TDetail, TSide> ledger, LedgerDeath death)
     {
@@ -84,6 +99,8 @@ internal abstract partial class LedgerGrain<TAccount, TDetail, TSide>(
             _ledger = null;
         }
 
+        // What it last told may include changes that never became durable.
+        board.Forget(Kind.Name, AccountId);
         foreach (var key in death.DuplicateKeys)
         {
             _knownReplays.Add(key);
@@ -252,7 +269,7 @@ internal abstract partial class LedgerGrain<TAccount, TDetail, TSide>(
             // Not stored, but decided on staged changes: answer once they are durable.
             await ledger.WhenAnswerable(refusal);
 
-            // A refused account is as near its limit as any: tell the board, which may have
+            // A refused account may be as near its limit as any: tell the board, which may have
             // dropped it (a tier's quota changed) while nothing was flushed.
             TellBoard(ledger);
             return (refusal, null, decided.Refused, null);
@@ -430,11 +447,16 @@ internal abstract partial class LedgerGrain<TAccount, TDetail, TSide>(
             ledger.Release();
         }
 
+        // The next activation (here or on another silo) tells its own board.
+        board.Forget(Kind.Name, AccountId);
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} {AccountId}: ledger dropped ({Reason}); the next call reloads it")]
     private static partial void LogLedgerDied(ILogger logger, string kind, string accountId, LedgerDeathReason reason, Exception? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} {AccountId}: could not tell the nearest-limits board")]
+    private static partial void LogBoardFailed(ILogger logger, string kind, string accountId, Exception error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} {AccountId}: storage fault, answered unavailable")]
     private static partial void LogStorageFault(ILogger logger, string kind, string accountId, Exception error);

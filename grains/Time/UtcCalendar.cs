@@ -37,7 +37,8 @@ internal static class UtcCalendar
         {
             GrainInterfaces.Ports.BudgetPeriod.Day => start.AddDays(1),
             GrainInterfaces.Ports.BudgetPeriod.Week => start.AddDays(7),
-            _ => start.AddMonths(1),
+            GrainInterfaces.Ports.BudgetPeriod.Month => start.AddMonths(1),
+            _ => throw new ArgumentOutOfRangeException(nameof(period), period, "unknown period"),
         });
     }
 

@@ -110,7 +110,12 @@ public sealed class OverviewHttpTests(ClusterFixture fixture) : ClusterTest(fixt
         await NearestUntil(n => !n.Any(e => e.GetProperty("id").GetString() == install));
         var refused = await Http.Send(HttpMethod.Post, $"/v1/installs/{install}/reservations", ClusterFixture.RelayKey, """{"requestId":"r2","tier":"core","hasHardware":true}""");
         Assert.Equal(HttpStatusCode.PaymentRequired, refused.Status);
-        var listed = await NearestUntil(n => n.Any(e => e.GetProperty("id").GetString() == install));
+        var listed = await NearestUntil(n =>
+        {
+            var mine = n.Where(e => e.GetProperty("id").GetString() == install).ToList();
+            Assert.All(mine, e => Assert.Equal(1000, e.GetProperty("limit").GetInt64())); // once gone, never back with the old limit
+            return mine.Count == 1;
+        });
 
         Assert.Equal(1000, listed.Single(e => e.GetProperty("id").GetString() == install).GetProperty("limit").GetInt64());
     }

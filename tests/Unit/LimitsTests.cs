@@ -14,6 +14,7 @@ public sealed class LimitsTests
         Assert.True(Limits.JournalEntriesLoadedAtActivation <= Limits.MaxRememberedOutcomes);
         Assert.True(Limits.MinTtlSeconds <= Limits.DefaultTtlSeconds && Limits.DefaultTtlSeconds <= Limits.MaxTtlSeconds);
         Assert.True(Limits.DefaultPageSize <= Limits.MaxPageSize);
+        Assert.True(Limits.NearLimitsTracked >= Limits.NearestLimitsShown, "each silo keeps at least as many accounts as the overview shows");
         Assert.True(Limits.MaxBodyBytes < Limits.MaxBatchBodyBytes);
         Assert.True(Limits.RequestIdRetentionHours * 3600L >= Limits.MaxTtlSeconds, "a key is remembered at least as long as its hold may live");
         // 10^4 open holds of at most 10^15 each must not overflow a long.

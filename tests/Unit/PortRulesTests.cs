@@ -105,6 +105,24 @@ public sealed class PortRulesTests
             UtcCalendar.PeriodStart(period, DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture)));
     }
 
+    [Theory]
+    [InlineData("2026-11-23T23:59:59.999Z", BudgetPeriod.Day, "2026-11-24T00:00:00Z")]
+    [InlineData("2026-11-24T00:00:00Z", BudgetPeriod.Day, "2026-11-25T00:00:00Z")]
+    [InlineData("2026-11-29T23:59:59.999Z", BudgetPeriod.Week, "2026-11-30T00:00:00Z")] // Sunday's week ends at Monday 00:00
+    [InlineData("2026-11-30T00:00:00Z", BudgetPeriod.Week, "2026-12-07T00:00:00Z")]
+    [InlineData("2026-12-31T23:59:59.999Z", BudgetPeriod.Month, "2027-01-01T00:00:00Z")] // across a year
+    [InlineData("2026-12-31T12:00:00Z", BudgetPeriod.Day, "2027-01-01T00:00:00Z")]
+    [InlineData("2028-02-29T12:00:00Z", BudgetPeriod.Month, "2028-03-01T00:00:00Z")]  // leap day
+    [InlineData("2027-01-03T10:00:00+05:00", BudgetPeriod.Week, "2027-01-04T00:00:00Z")] // offsets are read as UTC
+    public void PeriodEnd_IsTheNextPeriodsStart(string at, BudgetPeriod period, string end)
+    {
+        var instant = DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture);
+        var expected = DateTimeOffset.Parse(end, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(expected, UtcCalendar.PeriodEnd(period, instant));
+        Assert.Equal(UtcCalendar.StartOf(UtcCalendar.PeriodStart(period, expected)), UtcCalendar.PeriodEnd(period, instant));
+    }
+
     [Fact]
     public void UsageFits_KeepsTheWindowWithin10To18()
     {

@@ -272,7 +272,7 @@ VIEWS.overview = async () => {
     h("h3", {}, "Refusals by reason"),
     table(["Code", { label: "Per second", num: true }, { label: `In ${o.windowSeconds} s`, num: true }], o.refusals.map((x) => [x.code, x.perSecond, num(x.count)]), "refusals"),
     h("h3", {}, "Accounts nearest their limits"),
-    h("p", { class: "hint" }, "Accounts a silo has loaded since it started; holds are not counted."),
+    h("p", { class: "hint" }, "Accounts active on a silo (an idle account deactivates and leaves the list); holds are not counted."),
     table(["Kind", "Account", "Used of limit", { label: "Used", num: true }, { label: "Limit", num: true }, "Resets"],
       o.nearestLimits.map((n) => [n.kind, h("a", { href: `#/${n.kind}s/${enc(n.id)}` }, n.id),
         bar([{ cls: "used", value: n.used, label: "used" }], n.limit), amount(n.used, n.unit), amount(n.limit, n.unit), n.resetsAt ? when(n.resetsAt) : "never"]),
