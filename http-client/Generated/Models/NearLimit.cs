@@ -8,7 +8,7 @@ using System;
 namespace Metering.ApiClient.Generated.Models
 {
     /// <summary>
-    /// An account near its limit: long NearLimit.Used of long NearLimit.Limit (in string NearLimit.Unit), as afraction (1 or more when used up), as of DateTimeOffset NearLimit.At, the account&apos;s last durable change orits load. Holds are not counted: they expire by themselves.
+    /// An account near its limit: long NearLimit.Used of long NearLimit.Limit (in string NearLimit.Unit), as afraction (1 or more when used up), as of DateTimeOffset NearLimit.At: the account&apos;s load, its lastcommitted flush or its last refused reserve. Holds are not counted: they expire by themselves.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class NearLimit : IAdditionalDataHolder, IParsable
