@@ -24,6 +24,8 @@ public sealed class DashboardBrowserTests(DashboardSystem system)
         await SignInAsync(page, DashboardSystem.AdminKey);
         await Expect(page.Locator("#health-silos")).ToContainTextAsync("1 active");
         await Expect(page.Locator("#health-postgres")).ToContainTextAsync("reachable");
+        // The front end says it is alive every 10 s and the page refreshes every 10 s.
+        await Expect(page.Locator("#health-frontends")).ToContainTextAsync("1 alive", new() { Timeout = 30_000 });
         // The seeded accounts of every kind with a limit, as the silo reports them (every 5 s; the
         // page refreshes every 10 s), each linking to its own view.
         var nearest = page.GetByRole(AriaRole.Region, new() { Name = "nearest limits" });
