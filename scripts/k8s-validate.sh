@@ -21,7 +21,7 @@
 # machines cannot reach (they reach package registries only); the npm registry can be reached
 # wherever `npm ci` works.
 #
-# Cache: .tools/k8s-validate (git-ignored by .tools/.gitignore, which this script writes), or
+# Cache: .tools/k8s-validate (the repository's .gitignore keeps .tools/ out of git), or
 # $K8S_VALIDATE_TOOLS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,10 +33,6 @@ sha256() { if command -v sha256sum >/dev/null; then sha256sum | cut -d' ' -f1; e
 major() { grep -o 'v[0-9][0-9]*' | head -1 | tr -d v; }
 
 tools="${K8S_VALIDATE_TOOLS:-$PWD/.tools/k8s-validate}"
-if [[ -z "${K8S_VALIDATE_TOOLS:-}" ]]; then
-    mkdir -p .tools
-    [[ -f .tools/.gitignore ]] || printf '# Downloaded tools and caches (scripts/k8s-validate.sh); never committed.\n*\n' > .tools/.gitignore
-fi
 mkdir -p "$tools"
 
 # --- the renderer -------------------------------------------------------------------------------
